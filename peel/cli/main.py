@@ -1,0 +1,196 @@
+"""``peel``: serve, migrate, load the demo force, add users, verify the audit chain."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from peel.settings import Settings
+
+app = typer.Typer(help="Peel: an open digital policing platform.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="The synthetic demo force.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+def _mount_optional() -> None:
+    try:
+        from peel.analytics.cli import app as analytics_app
+    except ImportError:
+        return
+    app.add_typer(analytics_app, name="analytics", help="Crime data import, hotspot forecasts and back-tests.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default: PEEL_HOST)."),
+    port: int = typer.Option(None, help="Port (default: PEEL_PORT)."),
+    workers: int = typer.Option(None, help="Server processes (default: PEEL_WORKERS); >1 needs PEEL_REDIS_URL."),
+) -> None:
+    """Serve the web application and API."""
+    import uvicorn
+
+    settings = Settings()
+    workers = workers or settings.workers
+    if workers > 1 and settings.is_sqlite is False and not settings.redis_url:
+        console.print("[yellow]Several workers without PEEL_REDIS_URL: live updates stay within one process.")
+    console.print(f"Peel on http://{host or settings.host}:{port or settings.port}")
+    uvicorn.run(
+        "peel.web.asgi:app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Create or migrate the schema to the latest revision."""
+    from peel.db.migrate import upgrade
+
+    settings = Settings()
+    upgrade(settings.database_url, revision)
+    console.print(f"[green]Database at revision {revision}[/green] ({_safe_url(settings.database_url)})")
+
+
+@demo_app.command("load")
+def demo_load(
+    seed: int = typer.Option(42, help="Random seed: the same seed gives the same force."),
+    people: int = typer.Option(400, min=10, max=100_000, help="Synthetic people to create."),
+    days: int = typer.Option(28, min=1, max=365, help="Days of contact history to create."),
+) -> None:
+    """Load the synthetic demo force (idempotent: does nothing if it is already loaded)."""
+    from peel.demo.loader import load_demo
+
+    settings = Settings()
+    with _progress() as progress:
+        summary = load_demo(settings, seed=seed, people=people, days=days, progress=progress)
+    console.print(summary)
+
+
+@demo_app.command("logins")
+def demo_logins() -> None:
+    """Print the URL and one demo login per role."""
+    from peel.demo.accounts import DEMO_PASSWORD, demo_accounts
+
+    settings = Settings()
+    console.print(f"\n[bold]Peel demo[/bold]: http://{settings.host}:{settings.port}   (all data is synthetic)")
+    for username, _name, role, _team in demo_accounts():
+        console.print(f"  {role:<13} {username:<16} password: {DEMO_PASSWORD}")
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: str = typer.Option(..., help="call_handler, dispatcher, officer, investigator, supervisor, analyst, "
+                                       "prosecutor, auditor or admin"),
+    name: str = typer.Option("", help="Display name."),
+    team: str = typer.Option("", help="Team name."),
+    password: str = typer.Option("", help="Password (prompted if omitted; or PEEL_NEW_PASSWORD)."),
+) -> None:
+    """Add a staff account."""
+    from sqlalchemy import select
+
+    from peel.audit.store import SqlAuditStore
+    from peel.core.errors import PeelError
+    from peel.db.engine import make_engine, make_session_factory
+    from peel.db.uow import Actor, UnitOfWork
+    from peel.identity.service import create_user
+    from peel.workforce.models import Team
+
+    settings = Settings()
+    secret = password or os.environ.get("PEEL_NEW_PASSWORD") or getpass.getpass("Password: ")
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    store = SqlAuditStore(settings.secret_key.get_secret_value().encode(), settings.audit_checkpoint_every)
+    try:
+        with UnitOfWork(make_session_factory(engine), store, Actor.system("cli")) as uow:
+            team_id = None
+            if team:
+                team_id = uow.session.execute(select(Team.id).where(Team.name == team)).scalar_one_or_none()
+                if team_id is None:
+                    raise typer.BadParameter(f"no team called {team!r}")
+            create_user(uow, username, name or username, role, secret, team_id)
+            uow.commit()
+    except PeelError as exc:
+        console.print(f"[red]{exc.detail}")
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    console.print(f"[green]Added {username} ({role})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every audit entry, checkpoint and the signed head; exit 1 if anything was tampered with."""
+    from sqlalchemy import func, select
+
+    from peel.audit import chain
+    from peel.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+    from peel.audit.store import iter_chain
+    from peel.db.engine import make_engine, make_session_factory
+
+    settings = Settings()
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    key = settings.secret_key.get_secret_value().encode()
+    with make_session_factory(engine)() as session, session.begin():
+        total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+        checkpoints = [
+            chain.Checkpoint(c.first_seq, c.last_seq, c.merkle_root, c.prev_signature, c.signature)
+            for c in session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.first_seq)).scalars()
+        ]
+        head_row = session.get(AuditHead, 1)
+        head = chain.Head(head_row.seq, head_row.hash, head_row.signature) if head_row else None
+        with _progress() as progress:
+            task = progress.add_task("Verifying audit chain", total=total)
+
+            def counted():  # type: ignore[no-untyped-def]
+                for item in iter_chain(session):
+                    progress.advance(task)
+                    yield item
+
+            verdict = chain.verify(key, counted(), checkpoints, head)
+    engine.dispose()
+    if verdict.ok:
+        console.print(f"[green]Audit chain intact[/green]: {verdict.entries_checked} entries, "
+                      f"{verdict.checkpoints_checked} checkpoints, signed head verified.")
+        return
+    console.print(f"[red]Audit chain broken[/red]: {len(verdict.problems)} problems")
+    for problem in verdict.problems[:50]:
+        console.print(f"  - {problem}")
+    raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=not sys.stdout.isatty(),
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    _mount_optional()
+    app()
+
+
+if __name__ == "__main__":
+    main()

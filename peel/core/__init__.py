@@ -1,0 +1,1 @@
+"""Shared kernel: clock, identifiers, errors, geography and telephone numbers."""

@@ -1,0 +1,49 @@
+"""One small hierarchy of domain errors; the web layer maps each to an HTTP problem response."""
+
+from __future__ import annotations
+
+
+class PeelError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(PeelError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(PeelError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(PeelError):
+    status = 409
+    title = "Conflict"
+
+
+class NotAuthenticated(PeelError):
+    status = 401
+    title = "Not authenticated"
+
+
+class Forbidden(PeelError):
+    status = 403
+    title = "Forbidden"
+
+
+class AccountLocked(PeelError):
+    status = 423
+    title = "Account locked"
+
+
+class AuditUnavailable(PeelError):
+    """The audit record could not be written, so the action it describes did not happen."""
+
+    status = 503
+    title = "Audit unavailable"

@@ -1,0 +1,118 @@
+"""The unit of work: one transaction per request that also carries its audit entries and domain events.
+
+``commit()`` writes the outbox rows and appends the audit entries inside the same transaction, so a change,
+the record of who made it and the events it raises commit together or not at all. If the audit store fails,
+the whole transaction rolls back: no audit record, no action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from peel.audit.chain import AuditEntry
+from peel.audit.store import AuditStore
+from peel.core.clock import utcnow
+from peel.events.domain import DomainEvent
+from peel.events.models import OutboxEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, from where: what the audit log records about every entry."""
+
+    user_id: int | None
+    username: str
+    role: str
+    team_id: int | None = None
+    source_ip: str = ""
+    request_id: str = ""
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(user_id=None, username=name, role="system")
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        audit: AuditStore,
+        actor: Actor,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._audit = audit
+        self.actor = actor
+        self._after_commit = after_commit
+        self._entries: list[AuditEntry] = []
+        self._events: list[DomainEvent] = []
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.session.begin()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.session.in_transaction():
+            self.session.rollback()
+        self.session.close()
+
+    def entry(self, action: str, object_type: str, object_id: object, outcome: str, detail: str) -> AuditEntry:
+        a = self.actor
+        return AuditEntry(
+            at=utcnow(),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            user_id=a.user_id,
+            username=a.username,
+            role=a.role,
+            source_ip=a.source_ip,
+            request_id=a.request_id,
+            detail=detail[:2000],
+        )
+
+    def audit(
+        self, action: str, object_type: str, object_id: object, detail: str = "", outcome: str = "allowed"
+    ) -> None:
+        """Record a read, write or attempt; it is written when (and only if) the transaction commits."""
+        self._entries.append(self.entry(action, object_type, object_id, outcome, detail))
+
+    def emit(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
+    def commit(self) -> None:
+        for event in self._events:
+            self.session.add(
+                OutboxEvent(
+                    event_id=event.event_id,
+                    name=event.name,
+                    object_type=event.object_type,
+                    object_id=event.object_id,
+                    team_id=event.team_id,
+                    payload=event.payload,
+                    occurred_at=event.occurred_at,
+                )
+            )
+        self._audit.append(self.session, self._entries)
+        self.session.commit()
+        had_events = bool(self._events)
+        self._entries, self._events = [], []
+        if had_events and self._after_commit is not None:
+            self._after_commit()
+
+    def record_outcome(self, action: str, object_type: str, object_id: object, outcome: str, detail: str) -> None:
+        """Abandon the work in progress and durably record that an attempt was denied or failed."""
+        self.session.rollback()
+        self._entries, self._events = [], []
+        self.session.begin()
+        self._audit.append(self.session, [self.entry(action, object_type, object_id, outcome, detail)])
+        self.session.commit()

@@ -1,0 +1,1 @@
+"""The synthetic demo force: deterministic, clearly labelled, on the real Westminster road graph."""

@@ -1,0 +1,1 @@
+"""Identity and access: staff accounts, sessions and tokens, and the one access policy."""

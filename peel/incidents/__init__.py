@@ -1,0 +1,1 @@
+"""Incidents: every contact becomes or joins one; graded, assigned, resolved."""

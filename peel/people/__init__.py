@@ -1,0 +1,1 @@
+"""People, places and vehicles: one record each, shared by every channel and capability."""

@@ -1,0 +1,205 @@
+"""Use cases for people, locations and vehicles. Each call audits what it reads or writes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from peel.core import geo
+from peel.core.clock import utcnow
+from peel.core.errors import Conflict, InvalidInput, NotFound
+from peel.core.phone import to_e164
+from peel.core.references import next_reference
+from peel.db.uow import UnitOfWork
+from peel.identity import policy
+from peel.identity.access import granted_ids, require
+from peel.identity.models import AccessGrant, User
+from peel.people import schemas
+from peel.people.models import (
+    MARKER_CODES,
+    Location,
+    Marker,
+    Person,
+    PersonAddress,
+    PersonAlias,
+    PersonPhone,
+    PhoneNumber,
+    Vehicle,
+)
+from peel.people.vrm import normalise_vrm
+
+
+def create_location(uow: UnitOfWork, data: schemas.LocationIn) -> Location:
+    grid = geo.to_bng(data.lat, data.lon)
+    location = Location(
+        ref=next_reference(uow.session, "LOC", utcnow()),
+        address=data.address,
+        postcode=data.postcode,
+        lat=data.lat,
+        lon=data.lon,
+        easting=grid.easting if grid else None,
+        northing=grid.northing if grid else None,
+        lsoa_code=data.lsoa_code,
+        created_at=utcnow(),
+    )
+    uow.session.add(location)
+    uow.session.flush()
+    uow.audit("location.create", "location", location.ref)
+    return location
+
+
+def get_location(uow: UnitOfWork, ref: str) -> Location:
+    location = uow.session.execute(select(Location).where(Location.ref == ref)).scalar_one_or_none()
+    if location is None:
+        raise NotFound(f"no location {ref}")
+    uow.audit("location.read", "location", ref)
+    return location
+
+
+def phone_record(uow: UnitOfWork, raw: str) -> PhoneNumber:
+    e164 = to_e164(raw)
+    phone = uow.session.execute(select(PhoneNumber).where(PhoneNumber.e164 == e164)).scalar_one_or_none()
+    if phone is None:
+        phone = PhoneNumber(e164=e164)
+        uow.session.add(phone)
+        uow.session.flush()
+    return phone
+
+
+def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = False) -> Person:
+    for marker in data.markers:
+        _check_marker(marker)
+    person = Person(
+        ref=next_reference(uow.session, "PER", utcnow()),
+        forenames=data.forenames,
+        surname=data.surname,
+        date_of_birth=data.date_of_birth,
+        restricted=data.restricted,
+        synthetic=synthetic,
+        created_at=utcnow(),
+    )
+    person.aliases = [PersonAlias(forenames=a.forenames, surname=a.surname) for a in data.aliases]
+    seen: set[int] = set()
+    for raw in data.phones:
+        phone = phone_record(uow, raw)
+        if phone.id not in seen:
+            seen.add(phone.id)
+            person.phones.append(PersonPhone(phone_id=phone.id, phone=phone))
+    if data.address is not None:
+        location = create_location(uow, data.address)
+        person.addresses.append(PersonAddress(location_id=location.id, location=location, kind="home"))
+    person.markers = [Marker(kind=m.kind, code=m.code, note=m.note, added_at=utcnow()) for m in data.markers]
+    uow.session.add(person)
+    uow.session.flush()
+    if data.restricted and uow.actor.user_id is not None:
+        uow.session.add(AccessGrant(object_type="person", object_id=person.id, user_id=uow.actor.user_id,
+                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+    uow.audit("person.create", "person", person.ref)
+    return person
+
+
+def _check_marker(marker: schemas.MarkerIn) -> None:
+    if marker.code not in MARKER_CODES[marker.kind]:
+        codes = ", ".join(MARKER_CODES[marker.kind])
+        raise InvalidInput(f"unknown {marker.kind} marker {marker.code!r}; use one of {codes}")
+
+
+def load_person(uow: UnitOfWork, ref: str, action: str = "person.read") -> Person:
+    person = uow.session.execute(select(Person).where(Person.ref == ref)).scalar_one_or_none()
+    if person is None:
+        raise NotFound(f"no person {ref}")
+    require(uow, action, "person", person.id, person.ref, restricted=person.restricted)
+    return person
+
+
+def add_marker(uow: UnitOfWork, ref: str, data: schemas.MarkerIn) -> Person:
+    _check_marker(data)
+    person = load_person(uow, ref, "person.update")
+    person.markers.append(Marker(kind=data.kind, code=data.code, note=data.note, added_at=utcnow()))
+    uow.session.flush()
+    return person
+
+
+def grant_person(uow: UnitOfWork, ref: str, username: str) -> None:
+    person = load_person(uow, ref, "person.grant")
+    user = uow.session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    if user is None:
+        raise InvalidInput(f"no user called {username!r}")
+    exists = uow.session.execute(
+        select(AccessGrant.id).where(
+            AccessGrant.object_type == "person", AccessGrant.object_id == person.id, AccessGrant.user_id == user.id
+        )
+    ).first()
+    if exists is None:
+        uow.session.add(AccessGrant(object_type="person", object_id=person.id, user_id=user.id,
+                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+    uow.audit("person.grant", "person", person.ref, detail=f"to={user.username}")
+
+
+def search_people(uow: UnitOfWork, query: str, limit: int = 50) -> list[Person]:
+    """Search by name (surname or forenames, prefix), alias, E.164 phone or reference."""
+    text = query.strip()
+    if len(text) < 2:
+        raise InvalidInput("type at least two characters to search")
+    stmt = select(Person)
+    try:
+        e164 = to_e164(text) if any(ch.isdigit() for ch in text) else None
+    except InvalidInput:
+        e164 = None
+    if e164:
+        stmt = stmt.join(PersonPhone).join(PhoneNumber).where(PhoneNumber.e164 == e164)
+    elif text.upper().startswith("PER-"):
+        stmt = stmt.where(Person.ref == text.upper())
+    else:
+        words = text.lower().split()
+        for word in words[:3]:
+            pattern = f"{word}%"
+            alias_match = select(PersonAlias.person_id).where(
+                or_(func.lower(PersonAlias.surname).like(pattern), func.lower(PersonAlias.forenames).like(pattern))
+            )
+            stmt = stmt.where(
+                or_(
+                    func.lower(Person.surname).like(pattern),
+                    func.lower(Person.forenames).like(pattern),
+                    Person.id.in_(alias_match),
+                )
+            )
+    stmt = _visible(uow, stmt).order_by(Person.surname, Person.forenames).limit(limit)
+    people = list(uow.session.execute(stmt).scalars().unique())
+    uow.audit("person.search", "person", "*", detail=f"q={text[:80]} results={','.join(p.ref for p in people)}")
+    return people
+
+
+def _visible(uow: UnitOfWork, stmt):  # type: ignore[no-untyped-def]
+    """Restricted people appear in searches only for users granted them."""
+    if policy.scope_for(uow.actor.role, "person.search") is None:
+        return stmt.where(False)
+    return stmt.where(or_(Person.restricted.is_(False), Person.id.in_(granted_ids(uow, "person"))))
+
+
+def create_vehicle(uow: UnitOfWork, data: schemas.VehicleIn) -> Vehicle:
+    vrm = normalise_vrm(data.vrm)
+    if uow.session.execute(select(Vehicle.id).where(Vehicle.vrm == vrm)).first():
+        raise Conflict(f"vehicle {vrm} is already recorded")
+    keeper_id = None
+    if data.keeper_ref:
+        keeper = uow.session.execute(select(Person).where(Person.ref == data.keeper_ref)).scalar_one_or_none()
+        if keeper is None:
+            raise InvalidInput(f"no person {data.keeper_ref}")
+        keeper_id = keeper.id
+    vehicle = Vehicle(vrm=vrm, make=data.make, model=data.model, colour=data.colour, keeper_id=keeper_id)
+    uow.session.add(vehicle)
+    uow.session.flush()
+    uow.audit("vehicle.create", "vehicle", vrm)
+    return vehicle
+
+
+def get_vehicle(uow: UnitOfWork, raw_vrm: str) -> tuple[Vehicle, str | None]:
+    vrm = normalise_vrm(raw_vrm)
+    vehicle = uow.session.execute(select(Vehicle).where(Vehicle.vrm == vrm)).scalar_one_or_none()
+    if vehicle is None:
+        raise NotFound(f"no vehicle {vrm}")
+    keeper_ref = None
+    if vehicle.keeper_id is not None:
+        keeper_ref = uow.session.execute(select(Person.ref).where(Person.id == vehicle.keeper_id)).scalar_one()
+    uow.audit("vehicle.read", "vehicle", vrm)
+    return vehicle, keeper_ref

@@ -1,0 +1,1 @@
+"""The web shell: app assembly, access dependencies, problem responses, templates and static files."""

@@ -1,0 +1,151 @@
+"""Application assembly: ``create_app(settings)`` wires storage, audit, events, routes and pages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from peel import __version__
+from peel.audit.store import AuditStore, SqlAuditStore
+from peel.core.clock import format_local
+from peel.db.engine import make_engine, make_session_factory
+from peel.events.bus import EventBus, InProcessBus, RedisBus
+from peel.events.relay import OutboxRelay
+from peel.identity import policy
+from peel.identity.service import LoginPolicy
+from peel.settings import Settings
+from peel.web import navigation, problems
+from peel.web.deps import route_action
+from peel.web.platform import Platform
+
+HERE = Path(__file__).parent
+
+
+def create_app(
+    settings: Settings | None = None, *, audit_store: AuditStore | None = None, bus: EventBus | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    sessions = make_session_factory(engine)
+    key = settings.secret_key.get_secret_value().encode()
+    bus = bus or (RedisBus(settings.redis_url) if settings.redis_url else InProcessBus())
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(
+        force_name=settings.force_name,
+        version=__version__,
+        nav_for=navigation.nav_for,
+        local_time=lambda moment: format_local(moment, settings.timezone),
+    )
+    platform = Platform(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every),
+        bus=bus,
+        relay=OutboxRelay(sessions, bus, settings.outbox_poll_seconds),
+        templates=templates,
+        login_policy=LoginPolicy(
+            threshold=settings.lockout_threshold,
+            lockout=_minutes(settings.lockout_minutes),
+            idle=_minutes(settings.session_idle_minutes),
+            token_life=_minutes(60 * settings.token_hours),
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await platform.bus.start()
+        await platform.relay.start()
+        try:
+            yield
+        finally:
+            await platform.relay.stop()
+            await platform.bus.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Peel",
+        version=__version__,
+        description="Open digital policing platform. Staff routes need a bearer token from /api/v1/auth/token.",
+        lifespan=lifespan,
+    )
+    app.state.platform = platform
+    problems.install(app)
+    _middleware(app)
+    _routes(app)
+    _static(app, settings)
+    check_routes(app)
+    return app
+
+
+def _minutes(n: int):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(minutes=n)
+
+
+def _routes(app: FastAPI) -> None:
+    from peel.audit import routes as audit_routes
+    from peel.cases import routes as case_routes
+    from peel.events import routes as event_routes
+    from peel.identity import pages as identity_pages
+    from peel.identity import routes as identity_routes
+    from peel.incidents import pages as incident_pages
+    from peel.incidents import routes as incident_routes
+    from peel.people import pages as people_pages
+    from peel.people import routes as people_routes
+    from peel.web import pages as shell_pages
+    from peel.workforce import routes as workforce_routes
+
+    for module in (
+        shell_pages,
+        identity_routes,
+        identity_pages,
+        incident_routes,
+        incident_pages,
+        people_routes,
+        people_pages,
+        workforce_routes,
+        case_routes,
+        audit_routes,
+        event_routes,
+    ):
+        app.include_router(module.router)
+
+
+def _static(app: FastAPI, settings: Settings) -> None:
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    leaflet = settings.assets_dir / "leaflet" / "dist"
+    if leaflet.is_dir():
+        app.mount("/vendor/leaflet", StaticFiles(directory=str(leaflet)), name="leaflet")
+
+
+def _middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        incoming = request.headers.get("x-request-id", "")
+        request.state.request_id = incoming if 8 <= len(incoming) <= 64 else str(uuid.uuid4())
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def check_routes(app: FastAPI) -> None:
+    """Deny by default: refuse to start when a route names no action or one the policy does not know."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            action = route_action(route)
+            if action is None or not policy.known_action(action):
+                raise RuntimeError(f"route {route.path} has no entry in the access policy (action={action!r})")

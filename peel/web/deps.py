@@ -1,0 +1,145 @@
+"""Request dependencies: who is calling (cookie or bearer token), CSRF, and the per-route policy check.
+
+Every route depends on exactly one ``Authorize(action)`` or ``Public(action)``; a test walks the routes and
+fails on any route without one, and ``create_app`` refuses to start if a route names an unknown action.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from peel.core.errors import Forbidden, NotAuthenticated
+from peel.db.uow import Actor, UnitOfWork
+from peel.identity import policy
+from peel.identity.service import Principal, authenticate
+from peel.web.platform import Platform
+
+COOKIE = "peel_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def request_id(request: Request) -> str:
+    rid: str = getattr(request.state, "request_id", "") or str(uuid.uuid4())
+    return rid
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token sent with an unsafe request: a header for scripts, a hidden field for forms."""
+    if request.method not in UNSAFE:
+        return None
+    header = request.headers.get("x-csrf-token")
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else None
+    return None
+
+
+@dataclass
+class Ctx:
+    """An authorised request: the caller, and the unit of work their request runs in."""
+
+    principal: Principal
+    uow: UnitOfWork
+    action: str
+
+
+class Authorize:
+    """Dependency for a staff route: authenticate, check CSRF for cookie sessions, check the policy."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(
+        self,
+        request: Request,
+        platform: PlatformDep,
+        csrf: Annotated[str | None, Depends(submitted_csrf)],
+    ) -> Iterator[Ctx]:
+        anonymous = Actor(None, "", "anonymous", None, client_ip(request), request_id(request))
+        with platform.uow(anonymous) as uow:
+            principal = _principal(request, uow, platform)
+            uow.actor = Actor(
+                principal.user_id,
+                principal.username,
+                principal.role,
+                principal.team_id,
+                anonymous.source_ip,
+                anonymous.request_id,
+            )
+            request.state.principal = principal
+            if principal.kind == "cookie" and request.method in UNSAFE:
+                if not csrf or not hmac.compare_digest(csrf, principal.csrf_token):
+                    uow.record_outcome(self.action, "request", request.url.path, "denied", "missing CSRF token")
+                    raise Forbidden("the form has expired or did not come from Peel; reload the page and retry")
+            if not policy.may_attempt(principal.role, self.action):
+                uow.record_outcome(self.action, "route", request.url.path, "denied", "role not permitted")
+                raise Forbidden(f"your role ({principal.role}) may not do this ({self.action})")
+            yield Ctx(principal, uow, self.action)
+
+
+class Public:
+    """Marks a route that needs no login; the action names it in the policy's public list."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(self) -> None:
+        return None
+
+
+def _principal(request: Request, uow: UnitOfWork, platform: Platform) -> Principal:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return authenticate(uow, auth[7:].strip(), "bearer", platform.login_policy)
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        return authenticate(uow, cookie, "cookie", platform.login_policy)
+    raise NotAuthenticated("sign in to continue")
+
+
+def optional_principal(request: Request, platform: Platform) -> Principal | None:
+    """For public pages that adapt to a signed-in user (e.g. the home page's navigation)."""
+    actor = Actor(None, "", "anonymous", None, client_ip(request), request_id(request))
+    try:
+        with platform.uow(actor) as uow:
+            principal = _principal(request, uow, platform)
+            uow.commit()
+            return principal
+    except NotAuthenticated:
+        return None
+
+
+def route_action(route: object) -> str | None:
+    """The action a route declares through Authorize/Public, found by walking its dependencies."""
+    dependant = getattr(route, "dependant", None)
+    stack = [dependant] if dependant is not None else []
+    while stack:
+        node = stack.pop()
+        call = getattr(node, "call", None)
+        if isinstance(call, Authorize | Public):
+            return call.action
+        stack.extend(getattr(node, "dependencies", []))
+    return None
+

@@ -1,0 +1,48 @@
+"""Everything a request handler may need, wired once by create_app (nothing is built at import time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from peel.audit.store import AuditStore
+from peel.db.uow import Actor, UnitOfWork
+from peel.events.bus import EventBus
+from peel.events.relay import OutboxRelay
+from peel.identity.service import LoginPolicy
+from peel.settings import Settings
+
+if TYPE_CHECKING:
+    from peel.roads.graph import RoadGraph
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    audit: AuditStore
+    bus: EventBus
+    relay: OutboxRelay
+    templates: Jinja2Templates
+    login_policy: LoginPolicy
+    _roads: RoadGraph | None = field(default=None, repr=False)
+
+    def uow(self, actor: Actor) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.audit, actor, after_commit=self.relay.nudge)
+
+    @cached_property
+    def audit_key(self) -> bytes:
+        return self.settings.secret_key.get_secret_value().encode()
+
+    def roads(self) -> RoadGraph:
+        if self._roads is None:
+            from peel.roads.graph import load_road_graph
+
+            self._roads = load_road_graph(self.settings.road_graph)
+        return self._roads

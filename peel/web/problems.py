@@ -1,0 +1,76 @@
+"""Errors become problem-details JSON (RFC 9457) for the API and friendly pages for people, in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from peel.core.errors import NotAuthenticated, PeelError
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def wants_page(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/healthz", "/openapi.json")):
+        return False
+    return "text/html" in request.headers.get("accept", "") or request.method == "POST"
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def page(request: Request, status: int, title: str, detail: str) -> Response:
+    platform = request.app.state.platform
+    return platform.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "title": title, "detail": detail, "principal": getattr(request.state, "principal", None)},
+        status_code=status,
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(PeelError)
+    async def _domain(request: Request, exc: PeelError) -> Response:
+        if wants_page(request):
+            if isinstance(exc, NotAuthenticated):
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return page(request, exc.status, exc.title, exc.detail)
+        return problem(exc.status, exc.title, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors[:5])
+        if wants_page(request):
+            return page(request, 422, "Please check the form", detail)
+        return problem(422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        detail = str(exc.detail) if exc.detail else title
+        if wants_page(request):
+            return page(request, exc.status_code, title, detail)
+        return problem(exc.status_code, title, detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        detail = "Something went wrong on our side; nothing was changed. The error has been logged."
+        if wants_page(request):
+            return page(request, 500, "Server error", detail)
+        return problem(500, "Server error", detail)

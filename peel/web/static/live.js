@@ -1,0 +1,24 @@
+// Live feed on the home page: Server-Sent Events from /api/v1/events/stream (reconnects and resumes itself).
+(function () {
+  const feed = document.getElementById("live-feed");
+  const state = document.getElementById("live-state");
+  if (!feed || !window.EventSource) return;
+  const source = new EventSource("/api/v1/events/stream");
+  const describe = (e) => {
+    const p = e.payload || {};
+    if (e.name === "UnitStatusChanged") return `${p.callsign}: ${p.from} → ${p.to}`;
+    if (e.object_type === "incident") return `${e.name.replace("Incident", "Incident ")} ${p.ref} ${p.category || ""} ${p.grade || ""}`;
+    return `${e.name} ${e.object_id}`;
+  };
+  const add = (msg) => {
+    const data = JSON.parse(msg.data);
+    const li = document.createElement("li");
+    li.dataset.event = data.name;
+    li.textContent = `${new Date(data.occurred_at).toLocaleTimeString("en-GB")} · ${describe(data)}`;
+    feed.prepend(li);
+    while (feed.children.length > 50) feed.removeChild(feed.lastChild);
+  };
+  ["IncidentCreated", "IncidentUpdated", "UnitStatusChanged", "CaseOpened", "CaseShared"].forEach((n) => source.addEventListener(n, add));
+  source.onopen = () => { state.textContent = "connected"; state.dataset.state = "connected"; };
+  source.onerror = () => { state.textContent = "reconnecting…"; state.dataset.state = "reconnecting"; };
+})();

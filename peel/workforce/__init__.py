@@ -1,0 +1,1 @@
+"""Workforce: stations, teams on shift patterns, officers, units and their skills."""
