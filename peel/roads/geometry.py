@@ -154,8 +154,10 @@ def concave_outline(xy: np.ndarray, lonlat: np.ndarray, ratio: float = 0.15) -> 
 
     The hull is taken on the grid because ``ratio`` is relative to edge lengths, and degrees of longitude are
     shorter than degrees of latitude. Its vertices are input points, so each is mapped back to that point's
-    own lon/lat rather than re-projected. The exterior runs anticlockwise, as RFC 7946 asks. On Westminster's roads 0.15 gives 20.4 km² against the borough's 21.5 km²: tighter ratios
-    bite into the parks (few roads cross Hyde Park), looser ones bridge the bends of the boundary.
+    own lon/lat rather than re-projected. The exterior runs anticlockwise, as RFC 7946 asks.
+
+    On Westminster's roads 0.15 gives 20.4 km² against the borough's 21.5 km²: tighter ratios bite into the
+    parks (few roads cross Hyde Park), looser ones bridge the bends of the boundary.
     """
     hull = shapely.concave_hull(shapely.multipoints(xy), ratio=ratio, allow_holes=False)
     if not isinstance(hull, Polygon) or hull.is_empty:

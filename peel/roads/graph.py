@@ -84,6 +84,15 @@ class RoadGraph:
     main_component: np.ndarray  # bool per node: in the largest strongly connected component
     source: str = ""
 
+    def warm_up(self) -> RoadGraph:
+        """Build the lazily cached structures now (KD-trees, reverse graph, drawn edges, outline) so that the
+        first request after start-up is not the slow one. Returns the graph, so ``load(p).warm_up()`` chains.
+        """
+        cached = ("_tree_main", "_tree_all", "_reverse_times", "drawn_edges", "_outline", "_address_edges")
+        for name in cached:
+            getattr(self, name)
+        return self
+
     # ----- sizes and lookups -------------------------------------------------------------------------------
     @property
     def node_count(self) -> int:

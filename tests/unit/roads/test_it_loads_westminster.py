@@ -20,7 +20,7 @@ def test_it_has_the_documented_number_of_nodes_and_edges(westminster: RoadGraph)
 
 def test_it_puts_every_point_inside_westminster(westminster: RoadGraph) -> None:
     lat, lon = westminster.nodes.lat, westminster.nodes.lon
-    assert ((SOUTH < lat) & (lat < NORTH)).all() and ((WEST < lon) & (lon < EAST)).all()
+    assert ((lat > SOUTH) & (lat < NORTH)).all() and ((lon > WEST) & (lon < EAST)).all()
     box = westminster.bounds
     assert SOUTH < box.south < box.north < NORTH and WEST < box.west < box.east < EAST
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from peel.roads.speeds import (
     MPH_TO_KMH,
@@ -59,3 +61,9 @@ def test_it_splits_osmnx_and_osm_lists() -> None:
     assert parse_osm_list("A;B") == ["A", "B"]
     assert parse_osm_list("[not python") == ["[not python"]
     assert parse_osm_list(None) == []
+
+
+@given(st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=4))
+def test_it_takes_the_lowest_of_any_mph_list(limits: list[int]) -> None:
+    raw = str([f"{limit} mph" for limit in limits]) if len(limits) > 1 else f"{limits[0]} mph"
+    assert parse_maxspeed(raw) == pytest.approx(min(limits) * MPH_TO_KMH)
