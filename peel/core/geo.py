@@ -11,7 +11,8 @@ from convertbng.cutil import convert_bng, convert_lonlat
 from peel.core.errors import InvalidInput
 
 # The Royal Mail format: outward code (area, district) then inward code (sector digit, unit letters).
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][ABD-HJLNP-UW-Z]{2})$")
+# Q, V and X never start a postcode; I, J and Z are never its second letter.
+_POSTCODE = re.compile(r"^([A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-Z]?)\s*([0-9][ABD-HJLNP-UW-Z]{2})$")
 # Great Britain's extent in WGS84, generously: points outside are not transformed to BNG.
 _GB_LON = (-8.8, 2.0)
 _GB_LAT = (49.8, 60.95)

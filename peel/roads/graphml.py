@@ -3,7 +3,7 @@
 Streaming ``iterparse`` keeps memory flat and needs no third-party parser. GraphML stores attributes as
 ``<data key="d9">`` whose meaning is declared once in ``<key id="d9" for="edge" attr.name="name">``; this
 module resolves those ids so callers see ``{"name": "York Gate", ...}``. Interpreting the values (numbers,
-lists, speeds) is left to :mod:`peel.roads.graph`.
+lists, speeds) is left to :mod:`peel.roads.tables`.
 """
 
 from __future__ import annotations

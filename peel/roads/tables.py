@@ -96,7 +96,9 @@ def build_nodes(doc: GraphMLDocument) -> tuple[NodeTable, dict[str, int]]:
     return NodeTable(osm_id, lat, lon, easting, northing), index
 
 
-def _geometry(doc: GraphMLDocument, nodes: NodeTable, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+def _geometry(
+    doc: GraphMLDocument, nodes: NodeTable, u: np.ndarray, v: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Edge polylines as (offsets, lonlat): the WKT geometry, else the straight line from u to v."""
     wkt = [edge.attrs.get("geometry") or None for edge in doc.edges]
     geoms = shapely.from_wkt(np.array(wkt, dtype=object))
@@ -107,8 +109,7 @@ def _geometry(doc: GraphMLDocument, nodes: NodeTable, u: np.ndarray, v: np.ndarr
     offsets = np.zeros(len(wkt) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     lonlat = np.empty((int(offsets[-1]), 2))
-    # get_coordinates returns the WKT points edge by edge in order, so they fill the non-straight slots in
-    # order.
+    # get_coordinates yields the WKT points edge by edge, so they fill the non-straight slots in order.
     from_wkt = np.repeat(~straight, counts)
     lonlat[from_wkt] = coords
     starts = offsets[:-1][straight]

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -22,7 +21,7 @@ from peel.identity import policy
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 from peel.web import navigation, problems
-from peel.web.deps import route_action
+from peel.web.deps import app_routes
 from peel.web.platform import Platform
 
 HERE = Path(__file__).parent
@@ -70,6 +69,8 @@ def create_app(
             await platform.bus.stop()
             engine.dispose()
 
+    from starlette.middleware.gzip import GZipMiddleware
+
     app = FastAPI(
         title="Peel",
         version=__version__,
@@ -79,6 +80,7 @@ def create_app(
     app.state.platform = platform
     problems.install(app)
     _middleware(app)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     _routes(app)
     _static(app, settings)
     check_routes(app)
@@ -144,8 +146,9 @@ def _middleware(app: FastAPI) -> None:
 
 def check_routes(app: FastAPI) -> None:
     """Deny by default: refuse to start when a route names no action or one the policy does not know."""
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            action = route_action(route)
-            if action is None or not policy.known_action(action):
-                raise RuntimeError(f"route {route.path} has no entry in the access policy (action={action!r})")
+    routes = app_routes(app)
+    if not routes:
+        raise RuntimeError("no API routes found: the route index cannot see the app's routers")
+    for info in routes:
+        if info.action is None or not policy.known_action(info.action):
+            raise RuntimeError(f"route {info.path} has no entry in the access policy (action={info.action!r})")

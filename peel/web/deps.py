@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from peel.core.errors import Forbidden, NotAuthenticated
 from peel.db.uow import Actor, UnitOfWork
@@ -129,6 +130,25 @@ def optional_principal(request: Request, platform: Platform) -> Principal | None
             return principal
     except NotAuthenticated:
         return None
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+    action: str | None
+    route: APIRoute
+
+
+def app_routes(app: FastAPI) -> list[RouteInfo]:
+    """Every API route of the app with its full path, wherever it was included (routers are nested)."""
+    out: list[RouteInfo] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            methods = frozenset(context.methods or route.methods or ())
+            out.append(RouteInfo(str(context.path), methods, route_action(route), route))
+    return out
 
 
 def route_action(route: object) -> str | None:

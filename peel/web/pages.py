@@ -78,19 +78,24 @@ def map_page(
     return platform.templates.TemplateResponse(request, "map.html", {"principal": ctx.principal})
 
 
-@router.get("/api/v1/map/roads", tags=["map"])
-def roads(platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("map.read"))]) -> dict[str, Any]:
+@router.get(
+    "/api/v1/map/roads",
+    tags=["map"],
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}},
+)
+def roads(platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("map.read"))]) -> Response:
     """The force area's road network as GeoJSON: the map's base layer (no internet tiles are used)."""
     ctx.uow.commit()
-    return platform.roads().roads_geojson()
+    return Response(platform.roads().roads_geojson_bytes(1.0), media_type="application/geo+json",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/api/v1/map/overlay", tags=["map"])
 def overlay(ctx: Annotated[Ctx, Depends(Authorize("map.read"))], platform: PlatformDep) -> dict[str, Any]:
     """Force boundary, stations, units and open incidents the user may see, as GeoJSON."""
-    features: list[dict[str, Any]] = [
-        {"type": "Feature", "geometry": platform.roads().boundary_geojson(), "properties": {"kind": "boundary"}}
-    ]
+    boundary = {"type": "Feature", "geometry": platform.roads().boundary_geojson(), "properties": {"kind": "boundary"}}
+    features: list[dict[str, Any]] = [boundary]
     s = ctx.uow.session
     for st in s.execute(select(Station)).scalars():
         features.append(_point(st.lat, st.lon, kind="station", label=st.name))

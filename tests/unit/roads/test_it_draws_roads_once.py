@@ -88,3 +88,9 @@ def test_it_shrinks_when_merged_and_simplified(westminster: RoadGraph, layer: di
     _assert_valid(simplified, westminster.bounds)
     assert size(simplified) < size(layer) < size(westminster.roads_geojson(merge=False))
     assert size(simplified) < 600_000
+
+
+def test_it_serialises_the_layer_once_per_tolerance(westminster: RoadGraph) -> None:
+    body = westminster.roads_geojson_bytes(1.0)
+    assert westminster.roads_geojson_bytes(1.0) is body
+    assert json.loads(body) == json.loads(json.dumps(westminster.roads_geojson(1.0)))

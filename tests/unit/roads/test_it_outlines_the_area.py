@@ -25,10 +25,11 @@ def test_it_has_about_westminsters_area(westminster: RoadGraph) -> None:
 
 
 def test_it_is_a_closed_anticlockwise_geojson_ring(westminster: RoadGraph) -> None:
-    feature = westminster.boundary_geojson()
-    assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Polygon"
-    ring = feature["geometry"]["coordinates"][0]
+    geometry = westminster.boundary_geojson()
+    assert geometry["type"] == "Polygon" and len(geometry["coordinates"]) == 1
+    ring = geometry["coordinates"][0]
     assert ring[0] == ring[-1] and len(ring) >= 4
     assert shapely.LinearRing(ring).is_ccw
     box = westminster.bounds
     assert all(box.west - 1e-6 <= lon <= box.east + 1e-6 for lon, _ in ring)
+    assert all(box.south - 1e-6 <= lat <= box.north + 1e-6 for _, lat in ring)

@@ -1,0 +1,1 @@
+"""Test support: throwaway PostgreSQL and Redis servers, database templates, login helpers."""
