@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     )
     cookie_secure: bool = Field(False, description="Mark cookies Secure (set true behind HTTPS).")
     assets_dir: Path = Field(
-        Path("node_modules"), description="Folder holding front-end libraries installed from the npm registry."
+        Path("node_modules"),
+        description="Folder holding front-end libraries installed from the npm registry.",
     )
     road_graph: Path = Field(
         Path("data/osm-westminster/westminster_drive.graphml.gz"),

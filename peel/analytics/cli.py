@@ -81,7 +81,7 @@ def check(events: EventsOpt, source: SourceOpt, columns: ColumnsOpt = None) -> N
     """Import files and report how many rows became events and why the others were rejected."""
     ev = _load(events, source, columns)
     if len(ev):
-        console.print(f"occurrence times {str(ev.datetimes.min())} .. {str(ev.datetimes.max())} UTC")
+        console.print(f"occurrence times {ev.datetimes.min()!s} .. {ev.datetimes.max()!s} UTC")
 
 
 @app.command("forecast")

@@ -89,10 +89,12 @@ class EventSet:
 
 @dataclass
 class ImportResult:
-    """What an importer produced: the events and every row it refused, with the reason."""
+    """What an importer produced: the events, every row it refused (with the reason), and the source ids of
+    events that a later record withdrew (to delete from an earlier import)."""
 
     events: EventSet
     rejected: list[Rejection] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
 
     def rejection_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -152,3 +154,10 @@ def merge(*sets: EventSet) -> EventSet:
     keep = len(cat) - 1 - first_in_reversed
     kept = cat.take(np.sort(keep))
     return kept.sorted_by_time()
+
+
+def apply_import(existing: EventSet, result: ImportResult) -> EventSet:
+    """Fold an import into events already held: withdrawn ids are removed, re-imported ids replaced, new added.
+    Applying the same import twice gives the same events as applying it once."""
+    kept = existing.take(~np.isin(existing.source_id, result.withdrawn)) if result.withdrawn else existing
+    return merge(kept, result.events)

@@ -92,18 +92,20 @@ def simulate_feedback(
     rounds: int,
     flagged_cells: int,
     guard: bool,
+    prior_found: FloatArray | None = None,
     detection: float = 0.5,
     seed: int = 0,
 ) -> FeedbackRun:
     """Forecast → patrol → recorded crime → forecast, for ``rounds`` periods.
 
     Victims report ``Poisson(true_reported)`` per cell wherever patrols are. Officers find
-    ``Poisson(detection × true_findable)`` only in the cells they patrol (the flagged ones). The forecast is the
-    cumulative count of training crimes: reported only when ``guard`` is on, reported + found when off.
+    ``Poisson(detection × true_findable)`` only in the cells they patrol (the flagged ones). ``prior_found`` is
+    crime found by earlier, possibly biased, patrolling. The forecast is the cumulative count of training crimes:
+    reported only when ``guard`` is on; reported + found (including ``prior_found``) when off.
     """
     rng = np.random.default_rng(seed)
     n = len(true_reported)
-    counts = np.zeros(n)
+    counts = np.zeros(n) if guard or prior_found is None else np.asarray(prior_found, dtype=float).copy()
     flagged = np.zeros((rounds, n))
     for r in range(rounds):
         # Ties (e.g. the first round, with no data) are broken at random, as a patrol planner would.

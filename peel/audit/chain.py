@@ -130,7 +130,9 @@ def head_message(seq: int, digest: str) -> str:
 def make_checkpoint(key: bytes, run: Sequence[ChainedEntry], prev_signature: str) -> Checkpoint:
     root = merkle_root([c.hash for c in run])
     first, last = run[0].seq, run[-1].seq
-    return Checkpoint(first, last, root, prev_signature, sign(key, checkpoint_message(first, last, root, prev_signature)))
+    return Checkpoint(
+        first, last, root, prev_signature, sign(key, checkpoint_message(first, last, root, prev_signature))
+    )
 
 
 def make_head(key: bytes, seq: int, digest: str) -> Head:

@@ -46,9 +46,14 @@ def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
         seq, digest = chain_head(session)
     ctx.uow.audit("audit.verify", "audit", "chain", detail="ok" if verdict.ok else f"{len(verdict.problems)} problems")
     ctx.uow.commit()
-    return VerifyOut(ok=verdict.ok, entries_checked=verdict.entries_checked,
-                     checkpoints_checked=verdict.checkpoints_checked, head_seq=seq, head_hash=digest,
-                     problems=verdict.problems[:100])
+    return VerifyOut(
+        ok=verdict.ok,
+        entries_checked=verdict.entries_checked,
+        checkpoints_checked=verdict.checkpoints_checked,
+        head_seq=seq,
+        head_hash=digest,
+        problems=verdict.problems[:100],
+    )
 
 
 @router.post("/api/v1/audit/verify", response_model=VerifyOut)

@@ -41,8 +41,14 @@ class ShareIn(BaseModel):
 
 
 def case_out(case: Case) -> CaseOut:
-    return CaseOut(ref=case.ref, title=case.title, summary=case.summary, status=case.status,
-                   restricted=case.restricted, created_at=case.created_at)
+    return CaseOut(
+        ref=case.ref,
+        title=case.title,
+        summary=case.summary,
+        status=case.status,
+        restricted=case.restricted,
+        created_at=case.created_at,
+    )
 
 
 @router.get("/api/v1/cases", response_model=list[CaseOut])

@@ -35,8 +35,15 @@ def create_case(uow: UnitOfWork, title: str, summary: str, incident_ref: str | N
     uow.session.add(case)
     uow.session.flush()
     if restricted and uow.actor.user_id is not None:
-        uow.session.add(AccessGrant(object_type="case", object_id=case.id, user_id=uow.actor.user_id,
-                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+        uow.session.add(
+            AccessGrant(
+                object_type="case",
+                object_id=case.id,
+                user_id=uow.actor.user_id,
+                granted_by=uow.actor.user_id,
+                granted_at=utcnow(),
+            )
+        )
     uow.audit("case.create", "case", case.ref)
     uow.emit(DomainEvent("CaseOpened", "case", case.ref, {"ref": case.ref, "title": case.title}, case.team_id))
     return case
@@ -72,11 +79,20 @@ def share_case(uow: UnitOfWork, ref: str, username: str) -> None:
         raise InvalidInput(f"no user called {username!r}")
     exists = uow.session.execute(
         select(AccessGrant.id).where(
-            AccessGrant.object_type == "case", AccessGrant.object_id == case.id, AccessGrant.user_id == user.id
+            AccessGrant.object_type == "case",
+            AccessGrant.object_id == case.id,
+            AccessGrant.user_id == user.id,
         )
     ).first()
     if exists is None:
-        uow.session.add(AccessGrant(object_type="case", object_id=case.id, user_id=user.id,
-                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+        uow.session.add(
+            AccessGrant(
+                object_type="case",
+                object_id=case.id,
+                user_id=user.id,
+                granted_by=uow.actor.user_id,
+                granted_at=utcnow(),
+            )
+        )
     uow.audit("case.share", "case", case.ref, detail=f"to={user.username}")
     uow.emit(DomainEvent("CaseShared", "case", case.ref, {"ref": case.ref, "with": user.username}, case.team_id))

@@ -96,8 +96,10 @@ def demo_logins() -> None:
 @users_app.command("add")
 def users_add(
     username: str,
-    role: str = typer.Option(..., help="call_handler, dispatcher, officer, investigator, supervisor, analyst, "
-                                       "prosecutor, auditor or admin"),
+    role: str = typer.Option(
+        ...,
+        help="call_handler, dispatcher, officer, investigator, supervisor, analyst, prosecutor, auditor or admin",
+    ),
     name: str = typer.Option("", help="Display name."),
     team: str = typer.Option("", help="Team name."),
     password: str = typer.Option("", help="Password (prompted if omitted; or PEEL_NEW_PASSWORD)."),
@@ -165,8 +167,10 @@ def audit_verify() -> None:
             verdict = chain.verify(key, counted(), checkpoints, head)
     engine.dispose()
     if verdict.ok:
-        console.print(f"[green]Audit chain intact[/green]: {verdict.entries_checked} entries, "
-                      f"{verdict.checkpoints_checked} checkpoints, signed head verified.")
+        console.print(
+            f"[green]Audit chain intact[/green]: {verdict.entries_checked} entries, "
+            f"{verdict.checkpoints_checked} checkpoints, signed head verified."
+        )
         return
     console.print(f"[red]Audit chain broken[/red]: {len(verdict.problems)} problems")
     for problem in verdict.problems[:50]:
@@ -176,8 +180,12 @@ def audit_verify() -> None:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=not sys.stdout.isatty(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=not sys.stdout.isatty(),
     )
 
 

@@ -30,10 +30,10 @@ def next_reference(session: Session, prefix: str, at: datetime, zone: str = "Eur
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(ReferenceCounter).values(prefix=prefix, day=day, last=1)
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=["prefix", "day"], set_={"last": ReferenceCounter.last + 1}
     ).returning(ReferenceCounter.last)
-    number = session.execute(stmt).scalar_one()
+    number = session.execute(upsert).scalar_one()
     return format_reference(prefix, day, number)
 
 

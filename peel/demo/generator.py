@@ -7,6 +7,7 @@ on real street names of the road graph with postcodes of the district nearest to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -134,8 +135,12 @@ def generate(
     plans = [_person(rng, points[i], i, end.date()) for i in range(people)]
     _markers(rng, plans)
     vehicles = [
-        VehiclePlan(_vrm(rng), *names.VEHICLE_MAKES[int(rng.integers(0, len(names.VEHICLE_MAKES)))],
-                    str(rng.choice(names.COLOURS)), keeper=i)
+        VehiclePlan(
+            _vrm(rng),
+            *names.VEHICLE_MAKES[int(rng.integers(0, len(names.VEHICLE_MAKES)))],
+            str(rng.choice(names.COLOURS)),
+            keeper=i,
+        )
         for i in rng.choice(people, size=max(1, people // 4), replace=False).tolist()
     ]
     nuisance = rng.choice(people, size=max(2, people // 100), replace=False).tolist()
@@ -167,9 +172,21 @@ def _incidents(
         if roll < 0.08:  # a nuisance caller rings again
             who = int(rng.choice(nuisance))
             p = plans[who]
-            out.append(IncidentPlan(at, str(rng.choice(["999", "101"], p=[0.7, 0.3])), "concern_for_welfare",
-                                    str(rng.choice(NUISANCE_SUMMARIES)), str(rng.choice(["G4", "G5"])), "resolved",
-                                    p.lat, p.lon, p.address, p.postcode, [(who, "caller")]))
+            out.append(
+                IncidentPlan(
+                    at,
+                    str(rng.choice(["999", "101"], p=[0.7, 0.3])),
+                    "concern_for_welfare",
+                    str(rng.choice(NUISANCE_SUMMARIES)),
+                    str(rng.choice(["G4", "G5"])),
+                    "resolved",
+                    p.lat,
+                    p.lon,
+                    p.address,
+                    p.postcode,
+                    [(who, "caller")],
+                )
+            )
             continue
         category = cats[int(rng.choice(len(cats), p=cat_weights / cat_weights.sum()))]
         _, grades, channels = CATEGORY_MIX[category]
@@ -189,11 +206,24 @@ def _incidents(
         caller = victim if channel != "anonymous" else None
         links = [(victim, "victim")] + ([(caller, "caller")] if caller is not None else [])
         status = "resolved" if at < times[-1] - timedelta(hours=12) else str(rng.choice(["open", "assigned"]))
-        out.append(IncidentPlan(at, channel, category, summary_for(rng, category), grade, status,
-                                place[0], place[1], address, postcode, links))
+        out.append(
+            IncidentPlan(
+                at,
+                channel,
+                category,
+                summary_for(rng, category),
+                grade,
+                status,
+                place[0],
+                place[1],
+                address,
+                postcode,
+                links,
+            )
+        )
     return out
 
 
-def _norm(values: object) -> np.ndarray:
-    arr = np.array(list(values), dtype=float)  # type: ignore[call-overload]
+def _norm(values: Iterable[float]) -> np.ndarray:
+    arr = np.fromiter(values, dtype=float)
     return arr / arr.sum()

@@ -30,8 +30,15 @@ from peel.workforce.models import Officer, Shift, Station, Team, Unit, UnitCrew
 BATCH = 250
 
 
-def load_demo(settings: Settings, *, seed: int, people: int, days: int, progress: Any = None,
-              now: datetime | None = None) -> str:
+def load_demo(
+    settings: Settings,
+    *,
+    seed: int,
+    people: int,
+    days: int,
+    progress: Any = None,
+    now: datetime | None = None,
+) -> str:
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     sessions = make_session_factory(engine)
     store = SqlAuditStore(settings.secret_key.get_secret_value().encode(), settings.audit_checkpoint_every)
@@ -59,8 +66,10 @@ def load_demo(settings: Settings, *, seed: int, people: int, days: int, progress
         _cases(uow, team_ids)
     finally:
         engine.dispose()
-    return (f"Loaded the synthetic demo force: {people} people, {len(plan.vehicles)} vehicles, "
-            f"{len(plan.incidents)} incidents over {days} days (seed {seed}).")
+    return (
+        f"Loaded the synthetic demo force: {people} people, {len(plan.vehicles)} vehicles, "
+        f"{len(plan.incidents)} incidents over {days} days (seed {seed})."
+    )
 
 
 def _workforce(u: UnitOfWork, rng: np.random.Generator, graph: Any, end: datetime, days: int) -> dict[str, int]:
@@ -92,8 +101,14 @@ def _workforce(u: UnitOfWork, rng: np.random.Generator, graph: Any, end: datetim
     staff = wf.officers(rng)
     officer_ids: dict[str, int] = {}
     for o in staff:
-        row = Officer(collar_number=o.collar, rank=o.rank, forenames=o.forenames, surname=o.surname,
-                      team_id=team_ids[o.team], skills=list(o.skills))
+        row = Officer(
+            collar_number=o.collar,
+            rank=o.rank,
+            forenames=o.forenames,
+            surname=o.surname,
+            team_id=team_ids[o.team],
+            skills=list(o.skills),
+        )
         s.add(row)
         s.flush()
         officer_ids[o.collar] = row.id
@@ -102,10 +117,17 @@ def _workforce(u: UnitOfWork, rng: np.random.Generator, graph: Any, end: datetim
         st = stations[plan_unit.station]
         node = graph.nearest_node(st.lat + rng.normal(0, 0.004), st.lon + rng.normal(0, 0.006))
         active = plan_unit.team == on_duty
-        unit = Unit(callsign=plan_unit.callsign, kind=plan_unit.kind, station_id=st.id,
-                    team_id=team_ids[plan_unit.team], skills=list(plan_unit.skills),
-                    status=str(rng.choice(["available", "available", "assigned"])) if active else "off_duty",
-                    lat=float(graph.nodes.lat[node]), lon=float(graph.nodes.lon[node]), status_changed_at=end)
+        unit = Unit(
+            callsign=plan_unit.callsign,
+            kind=plan_unit.kind,
+            station_id=st.id,
+            team_id=team_ids[plan_unit.team],
+            skills=list(plan_unit.skills),
+            status=str(rng.choice(["available", "available", "assigned"])) if active else "off_duty",
+            lat=float(graph.nodes.lat[node]),
+            lon=float(graph.nodes.lon[node]),
+            status_changed_at=end,
+        )
         s.add(unit)
         s.flush()
         for collar in plan_unit.crew:
@@ -130,9 +152,12 @@ def _people(uow: Any, plan: DemoPlan, progress: Any) -> list[int]:
     ids: list[int] = []
     for start in range(0, len(plan.people), BATCH):
         with uow() as u:
-            for p in plan.people[start:start + BATCH]:
+            for p in plan.people[start : start + BATCH]:
                 data = schemas.PersonIn(
-                    forenames=p.forenames, surname=p.surname, date_of_birth=p.dob, phones=p.phones,
+                    forenames=p.forenames,
+                    surname=p.surname,
+                    date_of_birth=p.dob,
+                    phones=p.phones,
                     aliases=[schemas.AliasIn(forenames=f, surname=s) for f, s in p.aliases],
                     address=schemas.LocationIn(address=p.address, postcode=p.postcode, lat=p.lat, lon=p.lon),
                     markers=[schemas.MarkerIn(kind=k, code=c, note=n) for k, c, n in p.markers],
@@ -153,15 +178,25 @@ def _incidents(uow: Any, plan: DemoPlan, person_ids: list[int], team_ids: dict[s
     task = progress.add_task("Contact history", total=len(plan.incidents)) if progress else None
     for start in range(0, len(plan.incidents), BATCH):
         with uow() as u:
-            for p in plan.incidents[start:start + BATCH]:
-                location = create_location(u, schemas.LocationIn(
-                    address=p.address, postcode=p.postcode or None, lat=p.lat, lon=p.lon))
+            for p in plan.incidents[start : start + BATCH]:
+                location = create_location(
+                    u,
+                    schemas.LocationIn(address=p.address, postcode=p.postcode or None, lat=p.lat, lon=p.lon),
+                )
                 deployed = p.grade in ("G1", "G2", "G3")
                 team = team_ids[wf.response_team_at(p.at)] if deployed else team_ids["Control Room"]
                 incident = Incident(
-                    ref=next_reference(u.session, "INC", p.at), opened_at=p.at, channel=p.channel,
-                    category=p.category, summary=p.summary, grade=p.grade, status=p.status,
-                    location_id=location.id, location=location, team_id=team, synthetic=True,
+                    ref=next_reference(u.session, "INC", p.at),
+                    opened_at=p.at,
+                    channel=p.channel,
+                    category=p.category,
+                    summary=p.summary,
+                    grade=p.grade,
+                    status=p.status,
+                    location_id=location.id,
+                    location=location,
+                    team_id=team,
+                    synthetic=True,
                     closed_at=p.at + timedelta(hours=2) if p.status == "resolved" else None,
                 )
                 seen = set()
@@ -180,16 +215,27 @@ def _incidents(uow: Any, plan: DemoPlan, person_ids: list[int], team_ids: dict[s
 def _cases(uow: Any, team_ids: dict[str, int]) -> None:
     with uow() as u:
         s = u.session
-        serious = s.execute(
-            select(Incident).where(Incident.category.in_(("burglary", "robbery", "violence")))
-            .order_by(Incident.opened_at.desc()).limit(12)
-        ).scalars().all()
+        serious = (
+            s.execute(
+                select(Incident)
+                .where(Incident.category.in_(("burglary", "robbery", "violence")))
+                .order_by(Incident.opened_at.desc())
+                .limit(12)
+            )
+            .scalars()
+            .all()
+        )
         prosecutor = s.execute(select(User).where(User.username == "prosecutor")).scalar_one()
         for n, incident in enumerate(serious):
-            case = Case(ref=next_reference(s, "CASE", incident.opened_at),
-                        title=f"{incident.category.title()} at {incident.location.address if incident.location else '?'}",
-                        summary=incident.summary, team_id=team_ids["CID"], incident_id=incident.id, synthetic=True,
-                        created_at=incident.opened_at + timedelta(hours=6))
+            case = Case(
+                ref=next_reference(s, "CASE", incident.opened_at),
+                title=f"{incident.category.title()} at {incident.location.address if incident.location else '?'}",
+                summary=incident.summary,
+                team_id=team_ids["CID"],
+                incident_id=incident.id,
+                synthetic=True,
+                created_at=incident.opened_at + timedelta(hours=6),
+            )
             s.add(case)
             s.flush()
             u.audit("case.create", "case", case.ref)

@@ -23,34 +23,68 @@ CATEGORY_MIX: dict[str, tuple[float, dict[str, float], dict[str, float]]] = {
 }
 
 _SUMMARIES: dict[str, tuple[str, ...]] = {
-    "asb": ("Group of youths shouting and throwing bottles outside the shops", "Noisy neighbours, music all night",
-            "People drinking in the stairwell and being abusive to residents"),
-    "theft": ("Phone snatched from a table outside a café", "Bicycle stolen from rack, lock cut",
-              "Shoplifter detained by security at a supermarket"),
-    "violence": ("Fight outside a bar, one man on the ground bleeding", "Caller punched by a stranger on the bus",
-                 "Assault in the street, suspect ran towards the station"),
-    "domestic": ("Caller's partner shouting and throwing things, children present",
-                 "Ex-partner at the door refusing to leave, previous incidents",
-                 "Neighbour hears screaming from the flat next door"),
-    "burglary": ("Came home to find the back door forced and laptop gone",
-                 "Intruder seen climbing through a window, may still be inside",
-                 "Garden shed broken into overnight, tools taken"),
-    "concern_for_welfare": ("Elderly neighbour not seen for three days, post piling up",
-                            "Man sitting on the bridge parapet looking distressed",
-                            "Friend sent worrying messages and is not answering"),
-    "rtc": ("Two cars collided at the junction, one driver complaining of neck pain",
-            "Cyclist knocked off by a van which drove off", "Car into a lamp post, no injuries, road blocked"),
-    "suspicious": ("Man trying car door handles along the street", "Van parked for hours with engine running",
-                   "People loitering by the cash machine watching customers"),
-    "criminal_damage": ("Car windows smashed overnight", "Graffiti sprayed on the shop shutters",
-                        "Bus shelter glass broken"),
-    "robbery": ("Man threatened with a knife and his watch taken", "Teenager robbed of phone and trainers by a group"),
+    "asb": (
+        "Group of youths shouting and throwing bottles outside the shops",
+        "Noisy neighbours, music all night",
+        "People drinking in the stairwell and being abusive to residents",
+    ),
+    "theft": (
+        "Phone snatched from a table outside a café",
+        "Bicycle stolen from rack, lock cut",
+        "Shoplifter detained by security at a supermarket",
+    ),
+    "violence": (
+        "Fight outside a bar, one man on the ground bleeding",
+        "Caller punched by a stranger on the bus",
+        "Assault in the street, suspect ran towards the station",
+    ),
+    "domestic": (
+        "Caller's partner shouting and throwing things, children present",
+        "Ex-partner at the door refusing to leave, previous incidents",
+        "Neighbour hears screaming from the flat next door",
+    ),
+    "burglary": (
+        "Came home to find the back door forced and laptop gone",
+        "Intruder seen climbing through a window, may still be inside",
+        "Garden shed broken into overnight, tools taken",
+    ),
+    "concern_for_welfare": (
+        "Elderly neighbour not seen for three days, post piling up",
+        "Man sitting on the bridge parapet looking distressed",
+        "Friend sent worrying messages and is not answering",
+    ),
+    "rtc": (
+        "Two cars collided at the junction, one driver complaining of neck pain",
+        "Cyclist knocked off by a van which drove off",
+        "Car into a lamp post, no injuries, road blocked",
+    ),
+    "suspicious": (
+        "Man trying car door handles along the street",
+        "Van parked for hours with engine running",
+        "People loitering by the cash machine watching customers",
+    ),
+    "criminal_damage": (
+        "Car windows smashed overnight",
+        "Graffiti sprayed on the shop shutters",
+        "Bus shelter glass broken",
+    ),
+    "robbery": (
+        "Man threatened with a knife and his watch taken",
+        "Teenager robbed of phone and trainers by a group",
+    ),
     "drugs": ("Regular drug dealing from a parked car", "Strong smell of cannabis from the flat downstairs"),
-    "fraud": ("Caller tricked into transferring savings by a fake bank official",
-              "Online purchase never arrived, seller vanished"),
-    "missing_person": ("Fourteen-year-old not returned from school, phone off",
-                       "Care home resident with dementia walked out this afternoon"),
-    "public_order": ("Large group fighting outside a nightclub", "Protest spilling into the road, traffic stopped"),
+    "fraud": (
+        "Caller tricked into transferring savings by a fake bank official",
+        "Online purchase never arrived, seller vanished",
+    ),
+    "missing_person": (
+        "Fourteen-year-old not returned from school, phone off",
+        "Care home resident with dementia walked out this afternoon",
+    ),
+    "public_order": (
+        "Large group fighting outside a nightclub",
+        "Protest spilling into the road, traffic stopped",
+    ),
 }
 
 NUISANCE_SUMMARIES = (

@@ -97,11 +97,16 @@ def officers(rng: np.random.Generator) -> list[OfficerPlan]:
         nonlocal collar
         collar += int(rng.integers(1, 40))
         female = rng.random() < 0.4
-        out.append(OfficerPlan(
-            f"{collar}CW", rank,
-            first or str(rng.choice(names.FORENAMES_F if female else names.FORENAMES_M)),
-            last or str(rng.choice(names.SURNAMES)), team, skills,
-        ))
+        out.append(
+            OfficerPlan(
+                f"{collar}CW",
+                rank,
+                first or str(rng.choice(names.FORENAMES_F if female else names.FORENAMES_M)),
+                last or str(rng.choice(names.SURNAMES)),
+                team,
+                skills,
+            )
+        )
 
     for t, team in enumerate(RESPONSE_TEAMS):
         add("PS", team, ("response_driver", "taser", "first_aid"), *(("Alex", "Reid") if t == 0 else ("", "")))
@@ -124,8 +129,12 @@ def officers(rng: np.random.Generator) -> list[OfficerPlan]:
         add("PC", "Neighbourhood Team", ("first_aid",))
     add("DS", "CID", ("detective", "response_driver"))
     for i in range(7):
-        add("DC", "CID", ("detective", "family_liaison") if i < 2 else ("detective",), *(
-            ("Sam", "Lewis") if i == 0 else ("", "")))
+        add(
+            "DC",
+            "CID",
+            ("detective", "family_liaison") if i < 2 else ("detective",),
+            *(("Sam", "Lewis") if i == 0 else ("", "")),
+        )
     return out
 
 

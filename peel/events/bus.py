@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from peel.events.domain import Delivered
 
@@ -73,7 +73,7 @@ class RedisBus:
         self.subscribers = Subscribers()
         self._url = url
         self._task: asyncio.Task[None] | None = None
-        self._client: object | None = None
+        self._client: Any = None
         self._factory = client_factory
 
     def _make_client(self) -> object:
@@ -92,7 +92,7 @@ class RedisBus:
     async def _listen(self, ready: asyncio.Event) -> None:
         while True:
             try:
-                pubsub = self._client.pubsub()  # type: ignore[attr-defined]
+                pubsub = self._client.pubsub()
                 await pubsub.subscribe(CHANNEL)
                 ready.set()
                 async for message in pubsub.listen():
@@ -110,7 +110,7 @@ class RedisBus:
                 await asyncio.sleep(1)
 
     async def publish(self, event: Delivered) -> None:
-        await self._client.publish(CHANNEL, json.dumps(event.as_dict()))  # type: ignore[attr-defined]
+        await self._client.publish(CHANNEL, json.dumps(event.as_dict()))
 
     async def stop(self) -> None:
         if self._task:
@@ -119,4 +119,4 @@ class RedisBus:
                 await self._task
         if self._client is not None:
             with contextlib.suppress(Exception):
-                await self._client.aclose()  # type: ignore[attr-defined]
+                await self._client.aclose()

@@ -82,12 +82,7 @@ class OutboxRelay:
 
     def _publish_batch(self, loop: asyncio.AbstractEventLoop, batch: int) -> int:
         with self._sessions() as session, session.begin():
-            stmt = (
-                select(OutboxEvent)
-                .where(OutboxEvent.published_at.is_(None))
-                .order_by(OutboxEvent.id)
-                .limit(batch)
-            )
+            stmt = select(OutboxEvent).where(OutboxEvent.published_at.is_(None)).order_by(OutboxEvent.id).limit(batch)
             if session.get_bind().dialect.name == "postgresql":
                 stmt = stmt.with_for_update(skip_locked=True)
             rows: Sequence[OutboxEvent] = session.execute(stmt).scalars().all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from peel.core.errors import Forbidden
 from peel.db.uow import UnitOfWork
@@ -52,7 +52,7 @@ def require(
     raise Forbidden("you do not have access to this record")
 
 
-def granted_ids(uow: UnitOfWork, object_type: str) -> select:  # type: ignore[type-arg]
+def granted_ids(uow: UnitOfWork, object_type: str) -> Select[int]:
     """A subquery of the ids of ``object_type`` records granted to the acting user."""
     return select(AccessGrant.object_id).where(
         AccessGrant.object_type == object_type, AccessGrant.user_id == uow.actor.user_id

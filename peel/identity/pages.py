@@ -63,7 +63,7 @@ def login_submit(
         except PeelError as exc:
             error, status = exc.detail, exc.status
         else:
-            response = RedirectResponse(_safe_next(next), status_code=303)
+            response: Response = RedirectResponse(_safe_next(next), status_code=303)
             response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=platform.settings.cookie_secure)
             response.delete_cookie(LOGIN_CSRF)
             return response
@@ -95,7 +95,8 @@ def users_page(
     ctx.uow.audit("user.list", "user", "*")
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
-        request, "users.html",
+        request,
+        "users.html",
         {"principal": ctx.principal, "users": users, "teams": teams, "roles": ROLES, "error": "", "form": {}},
     )
 
@@ -122,9 +123,16 @@ def users_create(
         teams = list(ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars())
         ctx.uow.session.rollback()
         return platform.templates.TemplateResponse(
-            request, "users.html",
-            {"principal": ctx.principal, "users": users, "teams": teams, "roles": ROLES, "error": exc.detail,
-             "form": {"username": username, "display_name": display_name, "role": role, "team": team}},
+            request,
+            "users.html",
+            {
+                "principal": ctx.principal,
+                "users": users,
+                "teams": teams,
+                "roles": ROLES,
+                "error": exc.detail,
+                "form": {"username": username, "display_name": display_name, "role": role, "team": team},
+            },
             status_code=exc.status,
         )
     ctx.uow.commit()

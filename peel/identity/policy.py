@@ -33,7 +33,7 @@ ROLES = (
 )
 
 A, T, S = Scope.ALL, Scope.TEAM, Scope.SHARED
-_ = None
+_: None = None  # no entry: denied
 # Columns follow ROLES:   call   disp   offi   inve   supe   anal   pros   audi   admin
 _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "incident.list":       (A,     A,     T,     A,     A,     A,     _,     _,     _),

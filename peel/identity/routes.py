@@ -89,9 +89,17 @@ def list_users(ctx: Annotated[Ctx, Depends(Authorize("user.list"))]) -> list[Use
     now = utcnow()
     teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).tuples().all())
     users = ctx.uow.session.execute(select(User).order_by(User.username)).scalars()
-    out = [UserOut(username=u.username, display_name=u.display_name, role=u.role,
-                   team=teams.get(u.team_id) if u.team_id else None, active=u.active,
-                   locked=service.locked_until(u, now) is not None) for u in users]
+    out = [
+        UserOut(
+            username=u.username,
+            display_name=u.display_name,
+            role=u.role,
+            team=teams.get(u.team_id) if u.team_id else None,
+            active=u.active,
+            locked=service.locked_until(u, now) is not None,
+        )
+        for u in users
+    ]
     ctx.uow.audit("user.list", "user", "*")
     ctx.uow.commit()
     return out
@@ -108,5 +116,11 @@ def create_user(body: UserIn, ctx: Annotated[Ctx, Depends(Authorize("user.manage
             raise InvalidInput(f"no team called {body.team!r}")
     user = service.create_user(ctx.uow, body.username, body.display_name, body.role, body.password, team_id)
     ctx.uow.commit()
-    return UserOut(username=user.username, display_name=user.display_name, role=user.role, team=body.team,
-                   active=True, locked=False)
+    return UserOut(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        team=body.team,
+        active=True,
+        locked=False,
+    )

@@ -24,7 +24,9 @@ def incidents_page(
     incidents = service.list_incidents(ctx.uow, None, 200)
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
-        request, "incidents/list.html", {"principal": ctx.principal, "incidents": incidents, "categories": CATEGORIES}
+        request,
+        "incidents/list.html",
+        {"principal": ctx.principal, "incidents": incidents, "categories": CATEGORIES},
     )
 
 
@@ -34,7 +36,9 @@ def new_incident_page(
 ) -> HTMLResponse:
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
-        request, "incidents/new.html", {"principal": ctx.principal, "categories": CATEGORIES, "form": {}, "error": ""}
+        request,
+        "incidents/new.html",
+        {"principal": ctx.principal, "categories": CATEGORIES, "form": {}, "error": ""},
     )
 
 
@@ -51,8 +55,15 @@ def new_incident_submit(
     lat: Annotated[str, Form(max_length=20)] = "",
     lon: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    form = {"channel": channel, "category": category, "summary": summary, "address": address,
-            "postcode": postcode, "lat": lat, "lon": lon}
+    form = {
+        "channel": channel,
+        "category": category,
+        "summary": summary,
+        "address": address,
+        "postcode": postcode,
+        "lat": lat,
+        "lon": lon,
+    }
     try:
         location = None
         if address or lat or lon:
@@ -82,11 +93,15 @@ def _first_error(exc: ValidationError) -> str:
 
 @router.get("/incidents/{ref}", response_class=HTMLResponse)
 def incident_page(
-    ref: str, request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("incident.read"))]
+    ref: str,
+    request: Request,
+    platform: PlatformDep,
+    ctx: Annotated[Ctx, Depends(Authorize("incident.read"))],
 ) -> HTMLResponse:
     incident = incident_out(ctx.uow, service.load_incident(ctx.uow, ref))
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
-        request, "incidents/incident.html",
+        request,
+        "incidents/incident.html",
         {"principal": ctx.principal, "incident": incident, "categories": CATEGORIES},
     )

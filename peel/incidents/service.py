@@ -82,8 +82,15 @@ def load_incident(uow: UnitOfWork, ref: str, action: str = "incident.read") -> I
     incident = uow.session.execute(select(Incident).where(Incident.ref == ref)).scalar_one_or_none()
     if incident is None:
         raise NotFound(f"no incident {ref}")
-    require(uow, action, "incident", incident.id, incident.ref, team_id=incident.team_id,
-            restricted=incident.restricted)
+    require(
+        uow,
+        action,
+        "incident",
+        incident.id,
+        incident.ref,
+        team_id=incident.team_id,
+        restricted=incident.restricted,
+    )
     return incident
 
 

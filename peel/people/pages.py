@@ -30,7 +30,9 @@ def people_page(
             message = exc.detail
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
-        request, "people/search.html", {"principal": ctx.principal, "q": q, "people": people, "message": message}
+        request,
+        "people/search.html",
+        {"principal": ctx.principal, "q": q, "people": people, "message": message},
     )
 
 

@@ -54,7 +54,9 @@ def person_summary(p: Person) -> schemas.PersonSummary:
 
 
 def vehicle_out(v: Vehicle, keeper_ref: str | None) -> schemas.VehicleOut:
-    return schemas.VehicleOut(vrm=display_vrm(v.vrm), make=v.make, model=v.model, colour=v.colour, keeper_ref=keeper_ref)
+    return schemas.VehicleOut(
+        vrm=display_vrm(v.vrm), make=v.make, model=v.model, colour=v.colour, keeper_ref=keeper_ref
+    )
 
 
 @router.get("/people", response_model=list[schemas.PersonSummary])

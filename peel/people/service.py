@@ -91,8 +91,15 @@ def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = Fal
     uow.session.add(person)
     uow.session.flush()
     if data.restricted and uow.actor.user_id is not None:
-        uow.session.add(AccessGrant(object_type="person", object_id=person.id, user_id=uow.actor.user_id,
-                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+        uow.session.add(
+            AccessGrant(
+                object_type="person",
+                object_id=person.id,
+                user_id=uow.actor.user_id,
+                granted_by=uow.actor.user_id,
+                granted_at=utcnow(),
+            )
+        )
     uow.audit("person.create", "person", person.ref)
     return person
 
@@ -126,12 +133,21 @@ def grant_person(uow: UnitOfWork, ref: str, username: str) -> None:
         raise InvalidInput(f"no user called {username!r}")
     exists = uow.session.execute(
         select(AccessGrant.id).where(
-            AccessGrant.object_type == "person", AccessGrant.object_id == person.id, AccessGrant.user_id == user.id
+            AccessGrant.object_type == "person",
+            AccessGrant.object_id == person.id,
+            AccessGrant.user_id == user.id,
         )
     ).first()
     if exists is None:
-        uow.session.add(AccessGrant(object_type="person", object_id=person.id, user_id=user.id,
-                                    granted_by=uow.actor.user_id, granted_at=utcnow()))
+        uow.session.add(
+            AccessGrant(
+                object_type="person",
+                object_id=person.id,
+                user_id=user.id,
+                granted_by=uow.actor.user_id,
+                granted_at=utcnow(),
+            )
+        )
     uow.audit("person.grant", "person", person.ref, detail=f"to={user.username}")
 
 
@@ -154,7 +170,10 @@ def search_people(uow: UnitOfWork, query: str, limit: int = 50) -> list[Person]:
         for word in words[:3]:
             pattern = f"{word}%"
             alias_match = select(PersonAlias.person_id).where(
-                or_(func.lower(PersonAlias.surname).like(pattern), func.lower(PersonAlias.forenames).like(pattern))
+                or_(
+                    func.lower(PersonAlias.surname).like(pattern),
+                    func.lower(PersonAlias.forenames).like(pattern),
+                )
             )
             stmt = stmt.where(
                 or_(

@@ -183,9 +183,7 @@ class RoadGraph:
             raise InvalidInput(f"node index out of range 0..{self.node_count - 1}")
         return array
 
-    def travel_times_from(
-        self, sources: NodeIndices, *, limit: float = np.inf, min_only: bool = False
-    ) -> np.ndarray:
+    def travel_times_from(self, sources: NodeIndices, *, limit: float = np.inf, min_only: bool = False) -> np.ndarray:
         """Seconds from each source to every node (``inf``: unreachable, or beyond ``limit`` seconds).
 
         One source → shape (N,); a sequence of k → (k, N); ``min_only`` → (N,) the time from the nearest
@@ -195,9 +193,7 @@ class RoadGraph:
         result = dijkstra(self.times, directed=True, indices=indices, limit=limit, min_only=min_only)
         return np.asarray(result)
 
-    def travel_times_to(
-        self, targets: NodeIndices, *, limit: float = np.inf, min_only: bool = False
-    ) -> np.ndarray:
+    def travel_times_to(self, targets: NodeIndices, *, limit: float = np.inf, min_only: bool = False) -> np.ndarray:
         """Seconds from every node to each target: one search on the reversed graph.
 
         This is dispatch's question ("how far is every unit from this incident?") in one call. Shapes as in
@@ -207,9 +203,7 @@ class RoadGraph:
         result = dijkstra(self._reverse_times, directed=True, indices=indices, limit=limit, min_only=min_only)
         return np.asarray(result)
 
-    def travel_time(
-        self, origin: tuple[float, float], destination: tuple[float, float], *, walk: bool = True
-    ) -> float:
+    def travel_time(self, origin: tuple[float, float], destination: tuple[float, float], *, walk: bool = True) -> float:
         """Seconds from one (lat, lon) to another: drive between the snapped nodes, plus (with ``walk``) the
         straight-line gaps at both ends at :data:`WALK_SPEED_MPS`."""
         nodes, gaps = self.nearest_nodes([origin[0], destination[0]], [origin[1], destination[1]])

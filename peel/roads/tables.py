@@ -96,9 +96,7 @@ def build_nodes(doc: GraphMLDocument) -> tuple[NodeTable, dict[str, int]]:
     return NodeTable(osm_id, lat, lon, easting, northing), index
 
 
-def _geometry(
-    doc: GraphMLDocument, nodes: NodeTable, u: np.ndarray, v: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _geometry(doc: GraphMLDocument, nodes: NodeTable, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Edge polylines as (offsets, lonlat): the WKT geometry, else the straight line from u to v."""
     wkt = [edge.attrs.get("geometry") or None for edge in doc.edges]
     geoms = shapely.from_wkt(np.array(wkt, dtype=object))

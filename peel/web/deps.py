@@ -90,10 +90,10 @@ class Authorize:
                 anonymous.request_id,
             )
             request.state.principal = principal
-            if principal.kind == "cookie" and request.method in UNSAFE:
-                if not csrf or not hmac.compare_digest(csrf, principal.csrf_token):
-                    uow.record_outcome(self.action, "request", request.url.path, "denied", "missing CSRF token")
-                    raise Forbidden("the form has expired or did not come from Peel; reload the page and retry")
+            needs_csrf = principal.kind == "cookie" and request.method in UNSAFE
+            if needs_csrf and (not csrf or not hmac.compare_digest(csrf, principal.csrf_token)):
+                uow.record_outcome(self.action, "request", request.url.path, "denied", "missing CSRF token")
+                raise Forbidden("the form has expired or did not come from Peel; reload the page and retry")
             if not policy.may_attempt(principal.role, self.action):
                 uow.record_outcome(self.action, "route", request.url.path, "denied", "role not permitted")
                 raise Forbidden(f"your role ({principal.role}) may not do this ({self.action})")
@@ -162,4 +162,3 @@ def route_action(route: object) -> str | None:
             return call.action
         stack.extend(getattr(node, "dependencies", []))
     return None
-

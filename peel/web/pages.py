@@ -26,8 +26,12 @@ class Health(BaseModel):
     audit_head_hash: str | None
 
 
-@router.get("/healthz", response_model=Health, dependencies=[Depends(Public("public.health"))],
-            responses={503: {"model": Health}})
+@router.get(
+    "/healthz",
+    response_model=Health,
+    dependencies=[Depends(Public("public.health"))],
+    responses={503: {"model": Health}},
+)
 async def healthz(platform: PlatformDep) -> Response:
     """Database, Redis (when configured) and the audit chain head."""
     import asyncio
@@ -54,8 +58,13 @@ async def healthz(platform: PlatformDep) -> Response:
         except Exception as exc:
             redis_state = f"error: {type(exc).__name__}"
     healthy = database == "ok" and redis_state in ("ok", "not configured")
-    body = Health(status="ok" if healthy else "degraded", database=database, redis=redis_state,
-                  audit_head_seq=seq, audit_head_hash=digest)
+    body = Health(
+        status="ok" if healthy else "degraded",
+        database=database,
+        redis=redis_state,
+        audit_head_seq=seq,
+        audit_head_hash=digest,
+    )
     return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
 
 
@@ -65,7 +74,8 @@ def home(request: Request, platform: PlatformDep) -> Response:
     if principal is None:
         return RedirectResponse("/login", status_code=303)
     return platform.templates.TemplateResponse(
-        request, "home.html",
+        request,
+        "home.html",
         {"principal": principal, "live": policy.may_attempt(principal.role, "events.subscribe")},
     )
 
@@ -87,14 +97,21 @@ def map_page(
 def roads(platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("map.read"))]) -> Response:
     """The force area's road network as GeoJSON: the map's base layer (no internet tiles are used)."""
     ctx.uow.commit()
-    return Response(platform.roads().roads_geojson_bytes(1.0), media_type="application/geo+json",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(
+        platform.roads().roads_geojson_bytes(1.0),
+        media_type="application/geo+json",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
 
 
 @router.get("/api/v1/map/overlay", tags=["map"])
 def overlay(ctx: Annotated[Ctx, Depends(Authorize("map.read"))], platform: PlatformDep) -> dict[str, Any]:
     """Force boundary, stations, units and open incidents the user may see, as GeoJSON."""
-    boundary = {"type": "Feature", "geometry": platform.roads().boundary_geojson(), "properties": {"kind": "boundary"}}
+    boundary = {
+        "type": "Feature",
+        "geometry": platform.roads().boundary_geojson(),
+        "properties": {"kind": "boundary"},
+    }
     features: list[dict[str, Any]] = [boundary]
     s = ctx.uow.session
     for st in s.execute(select(Station)).scalars():
@@ -108,8 +125,7 @@ def overlay(ctx: Annotated[Ctx, Depends(Authorize("map.read"))], platform: Platf
         for inc in list_incidents(ctx.uow, "open", 300):
             if isinstance(inc, Incident) and inc.location is not None:
                 label = f"{inc.ref} {inc.category} {inc.grade or ''}".strip()
-                features.append(_point(inc.location.lat, inc.location.lon, kind="incident", label=label,
-                                       ref=inc.ref))
+                features.append(_point(inc.location.lat, inc.location.lon, kind="incident", label=label, ref=inc.ref))
     ctx.uow.commit()
     return {"type": "FeatureCollection", "features": features}
 

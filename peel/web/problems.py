@@ -34,7 +34,12 @@ def page(request: Request, status: int, title: str, detail: str) -> Response:
     return platform.templates.TemplateResponse(
         request,
         "error.html",
-        {"status": status, "title": title, "detail": detail, "principal": getattr(request.state, "principal", None)},
+        {
+            "status": status,
+            "title": title,
+            "detail": detail,
+            "principal": getattr(request.state, "principal", None),
+        },
         status_code=status,
     )
 
@@ -51,7 +56,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
             for e in exc.errors()
         ]
         detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors[:5])

@@ -83,8 +83,9 @@ def _unit_out(unit: Unit, teams: dict[int, str]) -> UnitOut:
 @router.get("/api/v1/stations", response_model=list[StationOut])
 def stations(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[StationOut]:
     rows = ctx.uow.session.execute(select(Station).order_by(Station.code)).scalars()
-    out = [StationOut(code=s.code, name=s.name, address=s.address, postcode=s.postcode, lat=s.lat, lon=s.lon)
-           for s in rows]
+    out = [
+        StationOut(code=s.code, name=s.name, address=s.address, postcode=s.postcode, lat=s.lat, lon=s.lon) for s in rows
+    ]
     ctx.uow.commit()
     return out
 
@@ -93,8 +94,15 @@ def stations(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[
 def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[TeamOut]:
     stations = dict(ctx.uow.session.execute(select(Station.id, Station.name)).tuples().all())
     rows = ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars()
-    out = [TeamOut(name=t.name, kind=t.kind, station=stations.get(t.station_id) if t.station_id else None,
-                   shift_pattern=t.shift_pattern) for t in rows]
+    out = [
+        TeamOut(
+            name=t.name,
+            kind=t.kind,
+            station=stations.get(t.station_id) if t.station_id else None,
+            shift_pattern=t.shift_pattern,
+        )
+        for t in rows
+    ]
     ctx.uow.commit()
     return out
 
@@ -103,8 +111,16 @@ def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[Tea
 def officers(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[OfficerOut]:
     names = _teams(ctx.uow)
     rows = ctx.uow.session.execute(select(Officer).order_by(Officer.collar_number)).scalars()
-    out = [OfficerOut(collar_number=o.collar_number, rank=o.rank, name=f"{o.forenames} {o.surname}",
-                      team=names.get(o.team_id) if o.team_id else None, skills=list(o.skills)) for o in rows]
+    out = [
+        OfficerOut(
+            collar_number=o.collar_number,
+            rank=o.rank,
+            name=f"{o.forenames} {o.surname}",
+            team=names.get(o.team_id) if o.team_id else None,
+            skills=list(o.skills),
+        )
+        for o in rows
+    ]
     ctx.uow.commit()
     return out
 
@@ -136,10 +152,21 @@ def set_unit_status(
     if body.lat is not None and body.lon is not None:
         unit.lat, unit.lon = body.lat, body.lon
     ctx.uow.audit("unit.update_status", "unit", unit.callsign, detail=f"{previous}→{body.status}")
-    ctx.uow.emit(DomainEvent(
-        name="UnitStatusChanged", object_type="unit", object_id=unit.callsign, team_id=unit.team_id,
-        payload={"callsign": unit.callsign, "from": previous, "to": body.status, "lat": unit.lat, "lon": unit.lon},
-    ))
+    ctx.uow.emit(
+        DomainEvent(
+            name="UnitStatusChanged",
+            object_type="unit",
+            object_id=unit.callsign,
+            team_id=unit.team_id,
+            payload={
+                "callsign": unit.callsign,
+                "from": previous,
+                "to": body.status,
+                "lat": unit.lat,
+                "lon": unit.lon,
+            },
+        )
+    )
     out = _unit_out(unit, _teams(ctx.uow))
     ctx.uow.commit()
     return out

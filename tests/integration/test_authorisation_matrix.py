@@ -41,25 +41,47 @@ def test_a_route_without_a_policy_entry_stops_the_app_from_starting(app: FastAPI
 
 def seed(client: TestClient, staff: dict[str, Staff]) -> dict[str, str]:
     handler = staff["call_handler"].headers
-    incident = client.post("/api/v1/incidents", headers=handler, json={
-        "channel": "101", "category": "theft", "summary": "Bike stolen", "team": "Team A",
-        "location": {"address": "1 Test Street", "lat": 51.51, "lon": -0.13}}).json()
-    person = client.post("/api/v1/people", headers=handler, json={
-        "forenames": "Ann", "surname": "Example", "phones": ["07700 900001"]}).json()
+    incident = client.post(
+        "/api/v1/incidents",
+        headers=handler,
+        json={
+            "channel": "101",
+            "category": "theft",
+            "summary": "Bike stolen",
+            "team": "Team A",
+            "location": {"address": "1 Test Street", "lat": 51.51, "lon": -0.13},
+        },
+    ).json()
+    person = client.post(
+        "/api/v1/people",
+        headers=handler,
+        json={"forenames": "Ann", "surname": "Example", "phones": ["07700 900001"]},
+    ).json()
     vehicle = client.post("/api/v1/vehicles", headers=handler, json={"vrm": "ZZ24ABC"}).json()
     case = client.post("/api/v1/cases", headers=staff["investigator"].headers, json={"title": "Bike theft"}).json()
-    client.post(f"/api/v1/cases/{case['ref']}/shares", headers=staff["investigator"].headers,
-                json={"username": staff["prosecutor"].username})
+    client.post(
+        f"/api/v1/cases/{case['ref']}/shares",
+        headers=staff["investigator"].headers,
+        json={"username": staff["prosecutor"].username},
+    )
     return {
-        "incident": incident["ref"], "person": person["ref"], "location": incident["location"]["ref"],
-        "vehicle": vehicle["vrm"], "case": case["ref"],
+        "incident": incident["ref"],
+        "person": person["ref"],
+        "location": incident["location"]["ref"],
+        "vehicle": vehicle["vrm"],
+        "case": case["ref"],
     }
 
 
 def concrete(path: str, refs: dict[str, str]) -> str:
     kind = "incident"
-    for prefix, name in (("/people", "person"), ("/locations", "location"), ("/vehicles", "vehicle"),
-                         ("/cases", "case"), ("/units", "unit")):
+    for prefix, name in (
+        ("/people", "person"),
+        ("/locations", "location"),
+        ("/vehicles", "vehicle"),
+        ("/cases", "case"),
+        ("/units", "unit"),
+    ):
         if prefix in path:
             kind = name
     value = refs.get(kind, "TA1")

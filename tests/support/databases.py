@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def _libpq(url: str, database: str) -> str:
 class PostgresTemplates:
     def __init__(self, admin_url: str, worker: str) -> None:
         self.admin_url = admin_url
-        self.prefix = f"peel_test_{worker}"
+        self.prefix = f"peel_test_{worker}_{os.getpid()}"
         self.template = f"{self.prefix}_tmpl"
         self._counter = itertools.count()
         self._admin("DROP DATABASE IF EXISTS {0} WITH (FORCE)", self.template)

@@ -60,11 +60,29 @@ def postgres_server() -> Iterator[str | None]:
     if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres system user
         shutil.chown(folder, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*run_as, initdb, "-D", str(folder / "data"), "-U", "postgres", "-A", "trust"],
-                   check=True, capture_output=True, env=env)
-    subprocess.run([*run_as, pg_ctl, "-D", str(folder / "data"), "-l", str(folder / "log"), "-w", "-o",
-                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=on", "start"],
-                   check=True, capture_output=True, env=env)
+    subprocess.run(
+        [*run_as, initdb, "-D", str(folder / "data"), "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    subprocess.run(
+        [
+            *run_as,
+            pg_ctl,
+            "-D",
+            str(folder / "data"),
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=on",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -86,8 +104,11 @@ def redis_server() -> Iterator[str | None]:
         yield None
         return
     port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while not port_open("127.0.0.1", port) and time.monotonic() < deadline:
         time.sleep(0.05)

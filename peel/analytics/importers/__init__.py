@@ -6,6 +6,7 @@ result, de-duplicating by source id so that loading the same file twice gives th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -34,7 +35,14 @@ __all__ = [
 
 def load(paths: Sequence[Path], source: Source, mapping: ColumnMapping | None = None) -> ImportResult:
     """Read every file and return one merged, de-duplicated, time-sorted import result."""
-    texts = [(p.name, read_text(p)) for p in paths]
+    texts: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for p in paths:
+        text = read_text(p)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest not in seen:  # the same file given twice is read once
+            seen.add(digest)
+            texts.append((p.name, text))
     if source == "stl":
         return parse_stl(texts)  # withdrawals cross files, so St. Louis months are parsed together
     results: list[ImportResult] = []
@@ -50,4 +58,5 @@ def load(paths: Sequence[Path], source: Source, mapping: ColumnMapping | None = 
         else:
             raise ValueError(f"unknown source {source!r}")
     rejected = [r for res in results for r in res.rejected]
-    return ImportResult(merge(*(res.events for res in results)), rejected)
+    withdrawn = [w for res in results for w in res.withdrawn]
+    return ImportResult(merge(*(res.events for res in results)), rejected, withdrawn)

@@ -102,25 +102,29 @@ def _read(sources: Iterable[tuple[str, str]], rejected: list[Rejection]) -> list
     return records
 
 
-def _net_records(records: list[_Record], rejected: list[Rejection]) -> list[tuple[_Record, int]]:
+def _net_records(
+    records: list[_Record], rejected: list[Rejection], withdrawn: list[str]
+) -> list[tuple[_Record, int]]:
     """Apply withdrawals: each Count -1 cancels the earliest live copy of its key. Several live copies of one
     key in one month are separate offence counts (UCR counts assaults per victim), so each stays an event,
-    numbered by its ordinal within the key."""
+    numbered by its ordinal among the key's records in coding order (withdrawn ones included, so the ids of
+    the others do not shift when a withdrawal arrives in a later import)."""
     by_key: dict[tuple[str, str], list[_Record]] = {}
     for r in records:
         by_key.setdefault((r.complaint, r.code), []).append(r)
     kept: list[tuple[_Record, int]] = []
     for group in by_key.values():
         group.sort(key=lambda r: (r.coded_month, r.source, r.line))
-        adds = [r for r in group if r.count == 1]
+        adds = list(enumerate(r for r in group if r.count == 1))
         for w in (r for r in group if r.count == -1):
             if adds:
-                cancelled = adds.pop(0)
+                k, cancelled = adds.pop(0)
+                withdrawn.append(f"stl:{cancelled.complaint}:{cancelled.code}:{k}")
                 rejected.append(Rejection(cancelled.source, cancelled.line, "withdrawn by a later Count -1 record"))
                 rejected.append(Rejection(w.source, w.line, "withdrawal record (Count -1) applied"))
             else:
                 rejected.append(Rejection(w.source, w.line, "withdrawal of a record not in this import"))
-        kept.extend((r, k) for k, r in enumerate(adds))
+        kept.extend((r, k) for k, r in adds)
     return kept
 
 
@@ -139,7 +143,8 @@ def parse_stl(sources: Iterable[tuple[str, str]]) -> ImportResult:
     ys: list[float] = []
     types: list[str] = []
     channels: list[str] = []
-    for r, k in _net_records(records, rejected):
+    withdrawn: list[str] = []
+    for r, k in _net_records(records, rejected, withdrawn):
         m = _DATE.match(r.date)
         if not m:
             rejected.append(Rejection(r.source, r.line, "unreadable occurrence date"))
@@ -168,4 +173,5 @@ def parse_stl(sources: Iterable[tuple[str, str]]) -> ImportResult:
         types.append(UCR_CLASSES[cls])
         channels.append(OFFICER_INITIATED if cls in OFFICER_INITIATED_CLASSES else REPORTED)
     lon, lat = to_lonlat(np.array(xs), np.array(ys), STATE_PLANE_MO_EAST_FT)
-    return ImportResult(make_events(ids, times, lon, lat, types, channels).sorted_by_time(), rejected)
+    events = make_events(ids, times, lon, lat, types, channels).sorted_by_time()
+    return ImportResult(events, rejected, withdrawn)

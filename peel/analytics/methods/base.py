@@ -12,8 +12,8 @@ from typing import Protocol
 import numpy as np
 from scipy import ndimage
 
-from peel.analytics.grid import Points, SquareGrid, pool
 from peel.analytics.events import FloatArray
+from peel.analytics.grid import Points, SquareGrid, pool
 
 DAY = 86_400.0
 # Kernel smoothing works on cells subdivided this many times, then sums back: the density is integrated over

@@ -52,8 +52,13 @@ def tamper(rnd: random.Random, entries: list[chain.ChainedEntry]) -> tuple[str, 
     elif kind == "delete":
         del out[i]
     elif kind == "insert":
-        forged = chain.AuditEntry(at=out[i].entry.at, action="person.read", object_type="person",
-                                  object_id="PER-X", outcome="allowed")
+        forged = chain.AuditEntry(
+            at=out[i].entry.at,
+            action="person.read",
+            object_type="person",
+            object_id="PER-X",
+            outcome="allowed",
+        )
         prev = out[i - 1].hash if i else chain.GENESIS
         out.insert(i, chain.ChainedEntry(out[i].seq, forged, prev, chain.entry_hash(prev, out[i].seq, forged)))
     elif kind == "reorder":
@@ -63,10 +68,12 @@ def tamper(rnd: random.Random, entries: list[chain.ChainedEntry]) -> tuple[str, 
         out = out[: rnd.randrange(len(out))]
     else:  # an insider edits an entry and recomputes every later hash without the signing key
         e = out[i].entry
-        out[i] = dataclasses.replace(out[i], entry=dataclasses.replace(e, outcome="allowed" if e.outcome == "denied"
-                                                                      else "denied"))
-        rehashed = chain.chain([c.entry for c in out[i:]], out[i - 1].seq if i else 0,
-                               out[i - 1].hash if i else chain.GENESIS)
+        out[i] = dataclasses.replace(
+            out[i], entry=dataclasses.replace(e, outcome="allowed" if e.outcome == "denied" else "denied")
+        )
+        rehashed = chain.chain(
+            [c.entry for c in out[i:]], out[i - 1].seq if i else 0, out[i - 1].hash if i else chain.GENESIS
+        )
         out[i:] = rehashed
     return kind, out
 

@@ -16,8 +16,12 @@ from peel.people.vrm import display_vrm, normalise_vrm
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("07700 900123", "+447700900123"), ("+44 7700 900123", "+447700900123"), ("020 7946 0018", "+442079460018"),
-     ("(0044) 20 7946 0018", "+442079460018")],
+    [
+        ("07700 900123", "+447700900123"),
+        ("+44 7700 900123", "+447700900123"),
+        ("020 7946 0018", "+442079460018"),
+        ("(0044) 20 7946 0018", "+442079460018"),
+    ],
 )
 def test_phone_numbers_are_normalised_to_e164(raw: str, expected: str) -> None:
     assert to_e164(raw) == expected
@@ -29,7 +33,9 @@ def test_impossible_phone_numbers_are_refused(raw: str) -> None:
         to_e164(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("sw1a2aa", "SW1A 2AA"), ("W2  1XJ", "W2 1XJ"), ("wc2n 4jp", "WC2N 4JP")])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("sw1a2aa", "SW1A 2AA"), ("W2  1XJ", "W2 1XJ"), ("wc2n 4jp", "WC2N 4JP")]
+)
 def test_postcodes_are_normalised(raw: str, expected: str) -> None:
     assert geo.normalise_postcode(raw) == expected
 
@@ -40,8 +46,10 @@ def test_malformed_postcodes_are_refused(raw: str) -> None:
         geo.normalise_postcode(raw)
 
 
-@pytest.mark.parametrize(("raw", "compact"), [("ab12 cde", "AB12CDE"), ("A123 BCD", "A123BCD"), ("ABC 123D", "ABC123D"),
-                                               ("1 ABC", "1ABC")])
+@pytest.mark.parametrize(
+    ("raw", "compact"),
+    [("ab12 cde", "AB12CDE"), ("A123 BCD", "A123BCD"), ("ABC 123D", "ABC123D"), ("1 ABC", "1ABC")],
+)
 def test_vehicle_marks_are_normalised(raw: str, compact: str) -> None:
     assert normalise_vrm(raw) == compact
 

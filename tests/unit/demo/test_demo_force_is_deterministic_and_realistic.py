@@ -52,10 +52,13 @@ def test_exactly_one_response_team_is_on_duty_at_every_hour() -> None:
     start = datetime(2026, 3, 1, tzinfo=wf.LONDON)
     for hour in range(24 * 16):
         moment = start + timedelta(hours=hour, minutes=30)
-        on = [name for i, name in enumerate(wf.RESPONSE_TEAMS)
-              for day in (moment.date(), moment.date() - timedelta(days=1))
-              if wf.shift_on(i, day) != "rest" and wf.shift_window(wf.shift_on(i, day), day)[0] <= moment
-              < wf.shift_window(wf.shift_on(i, day), day)[1]]
+        on = [
+            name
+            for i, name in enumerate(wf.RESPONSE_TEAMS)
+            for day in (moment.date(), moment.date() - timedelta(days=1))
+            if wf.shift_on(i, day) != "rest"
+            and wf.shift_window(wf.shift_on(i, day), day)[0] <= moment < wf.shift_window(wf.shift_on(i, day), day)[1]
+        ]
         assert len(on) == 1, (moment, on)
         assert wf.response_team_at(moment) == on[0]
 

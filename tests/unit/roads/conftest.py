@@ -9,9 +9,7 @@ import pytest
 
 from peel.roads import RoadGraph, load_road_graph
 
-WESTMINSTER = (
-    Path(__file__).resolve().parents[3] / "data" / "osm-westminster" / "westminster_drive.graphml.gz"
-)
+WESTMINSTER = Path(__file__).resolve().parents[3] / "data" / "osm-westminster" / "westminster_drive.graphml.gz"
 
 
 @lru_cache(maxsize=1)

@@ -15,9 +15,7 @@ def _oracle(graph: RoadGraph, *, reverse: bool = False) -> nx.MultiDiGraph:
     oracle.add_nodes_from(range(graph.node_count))
     edges = graph.edges
     pairs = zip(edges.v, edges.u, strict=True) if reverse else zip(edges.u, edges.v, strict=True)
-    oracle.add_weighted_edges_from(
-        (int(a), int(b), float(t)) for (a, b), t in zip(pairs, edges.time_s, strict=True)
-    )
+    oracle.add_weighted_edges_from((int(a), int(b), float(t)) for (a, b), t in zip(pairs, edges.time_s, strict=True))
     return oracle
 
 

@@ -21,9 +21,7 @@ def test_it_agrees_with_brute_force(westminster: RoadGraph, main_only: bool) -> 
     lats, lons = _random_points(westminster, 300, seed=3)
     nodes, distances = westminster.nearest_nodes(lats, lons, main_only=main_only)
     easting, northing = to_bng(lons, lats)
-    candidates = (
-        np.flatnonzero(westminster.main_component) if main_only else np.arange(westminster.node_count)
-    )
+    candidates = np.flatnonzero(westminster.main_component) if main_only else np.arange(westminster.node_count)
     gaps = np.hypot(
         easting[:, None] - westminster.nodes.easting[candidates][None, :],
         northing[:, None] - westminster.nodes.northing[candidates][None, :],

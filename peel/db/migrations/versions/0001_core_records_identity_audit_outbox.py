@@ -315,9 +315,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("closed_at", peel.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_incidents_created_by_users")),
-        sa.ForeignKeyConstraint(
-            ["location_id"], ["locations.id"], name=op.f("fk_incidents_location_id_locations")
-        ),
+        sa.ForeignKeyConstraint(["location_id"], ["locations.id"], name=op.f("fk_incidents_location_id_locations")),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_incidents_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
         sa.UniqueConstraint("ref", name=op.f("uq_incidents_ref")),
@@ -380,9 +378,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", peel.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_cases_created_by_users")),
-        sa.ForeignKeyConstraint(
-            ["incident_id"], ["incidents.id"], name=op.f("fk_cases_incident_id_incidents")
-        ),
+        sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"], name=op.f("fk_cases_incident_id_incidents")),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_cases_team_id_teams")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
         sa.UniqueConstraint("ref", name=op.f("uq_cases_ref")),
@@ -401,9 +397,7 @@ def upgrade() -> None:
             name=op.f("fk_incident_people_incident_id_incidents"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_incident_people_person_id_people")
-        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_incident_people_person_id_people")),
         sa.PrimaryKeyConstraint("incident_id", "person_id", "role", name=op.f("pk_incident_people")),
     )
     with op.batch_alter_table("incident_people", schema=None) as batch_op:
@@ -416,9 +410,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["officer_id"], ["officers.id"], name=op.f("fk_unit_crew_officer_id_officers"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["units.id"], name=op.f("fk_unit_crew_unit_id_units"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_unit_crew_unit_id_units"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("unit_id", "officer_id", name=op.f("pk_unit_crew")),
     )
     # ### end Alembic commands ###
