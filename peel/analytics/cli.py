@@ -45,8 +45,12 @@ def _mapping(columns: str | None) -> ColumnMapping | None:
     parts = dict(p.split("=", 1) for p in columns.split(",") if "=" in p)
     try:
         return ColumnMapping(
-            time=parts["time"], crime_type=parts["type"], lon=parts.get("lon", "longitude"),
-            lat=parts.get("lat", "latitude"), source_id=parts.get("id"), channel=parts.get("channel"),
+            time=parts["time"],
+            crime_type=parts["type"],
+            lon=parts.get("lon", "longitude"),
+            lat=parts.get("lat", "latitude"),
+            source_id=parts.get("id"),
+            channel=parts.get("channel"),
         )
     except KeyError as e:
         raise typer.BadParameter(f"--columns needs {e.args[0]}=COLUMN") from e
@@ -56,7 +60,7 @@ def _load(paths: list[Path], source: str, columns: str | None) -> EventSet:
     if source not in SOURCES:
         raise typer.BadParameter(f"--source must be one of {', '.join(SOURCES)}")
     with console.status(f"reading {len(paths)} file(s)"):
-        result = load(paths, source, _mapping(columns))  # type: ignore[arg-type]
+        result = load(paths, source, _mapping(columns))
     console.print(f"{len(result.events)} events imported, {len(result.rejected)} rows rejected")
     for reason, n in result.rejection_counts().items():
         console.print(f"  rejected {n:>7}: {reason}")
@@ -142,8 +146,12 @@ def backtest(
     with _progress() as bar:
         task = bar.add_task("back-testing", total=total)
         result, html = backtest_report(
-            prepared, names, periods, f"Back-test: {source}, {start} to {end}, {period}, {cell_size:g} m",
-            [p.name for p in events], on_step=lambda: bar.advance(task),
+            prepared,
+            names,
+            periods,
+            f"Back-test: {source}, {start} to {end}, {period}, {cell_size:g} m",
+            [p.name for p in events],
+            on_step=lambda: bar.advance(task),
         )
     report.write_text(html, encoding="utf-8")
     table = Table(title=f"PAI at 5 % (mean [95 % CI]) over {len(periods)} periods")

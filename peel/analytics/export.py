@@ -72,8 +72,13 @@ def parse_forecast_csv(text: str) -> list[ForecastCell]:
             raise ValueError(f"line {n}: expected {len(HEADER)} fields, got {len(row)}")
         try:
             cell = ForecastCell(
-                date.fromisoformat(row[0]), date.fromisoformat(row[1]), row[2],
-                float(row[3]), float(row[4]), float(row[5]), float(row[6]),
+                date.fromisoformat(row[0]),
+                date.fromisoformat(row[1]),
+                row[2],
+                float(row[3]),
+                float(row[4]),
+                float(row[5]),
+                float(row[6]),
             )
         except ValueError as e:
             raise ValueError(f"line {n}: {e}") from e

@@ -55,7 +55,9 @@ def disparity_by_area(
     for name in np.unique(lab):
         sel = lab == name
         pop = None if not population else population.get(str(name), 0.0) / total_pop if total_pop else None
-        out.append(AreaDisparity(str(name), float(share[sel].sum() / total_flag), float(actual[sel].sum() / total_crime), pop))
+        out.append(
+            AreaDisparity(str(name), float(share[sel].sum() / total_flag), float(actual[sel].sum() / total_crime), pop)
+        )
     return out
 
 
@@ -76,8 +78,15 @@ def calibration(scores: FloatArray, actual: FloatArray, bins: int = 10) -> list[
     for b in range(max(len(edges) - 1, 1)):
         sel = idx == b
         if sel.any():
-            out.append(CalibrationBin(float(edges[b]), float(edges[min(b + 1, len(edges) - 1)]), int(sel.sum()),
-                                      float(scores[sel].mean()), float(actual[sel].mean())))
+            out.append(
+                CalibrationBin(
+                    float(edges[b]),
+                    float(edges[min(b + 1, len(edges) - 1)]),
+                    int(sel.sum()),
+                    float(scores[sel].mean()),
+                    float(actual[sel].mean()),
+                )
+            )
     return out
 
 

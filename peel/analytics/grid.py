@@ -109,7 +109,7 @@ class SquareGrid:
         return fine.counts(points, weights)
 
     def lower_left(self) -> tuple[FloatArray, FloatArray]:
-        jj, ii = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
+        jj, ii = np.meshgrid(np.arange(self.nx, dtype=np.float64), np.arange(self.ny, dtype=np.float64))
         return self.x0 + jj * self.cell_size, self.y0 + ii * self.cell_size
 
     def centres(self) -> tuple[FloatArray, FloatArray]:

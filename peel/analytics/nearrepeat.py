@@ -114,7 +114,13 @@ def knox_test(
     q = np.full(p.shape, np.nan)
     q[: nd - 1, : nt - 1] = benjamini_hochberg(p[: nd - 1, : nt - 1])
     return KnoxResult(
-        tuple(distance_edges), tuple(time_edges), observed, total / max(permutations, 1), p, q, permutations,
+        tuple(distance_edges),
+        tuple(time_edges),
+        observed,
+        total / max(permutations, 1),
+        p,
+        q,
+        permutations,
         len(points),
     )
 

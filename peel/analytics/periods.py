@@ -41,10 +41,7 @@ def make_periods(start: date, end: date, spec: str) -> list[Period]:
     out: list[Period] = []
     cur = start
     while True:
-        if unit == "m":
-            nxt = _add_months(cur, n)
-        else:
-            nxt = cur + timedelta(days=n * (7 if unit == "w" else 1))
+        nxt = _add_months(cur, n) if unit == "m" else cur + timedelta(days=n * (7 if unit == "w" else 1))
         if nxt > end:
             return out
         out.append(Period(epoch(cur), epoch(nxt)))

@@ -86,7 +86,10 @@ def backtest_report(
     card = ModelCard(
         title=title,
         data_sources=sources,
-        data_window=(str(ev.datetimes[ev.time < last.end].min())[:10], str(ev.datetimes[ev.time < last.end].max())[:10]),
+        data_window=(
+            str(ev.datetimes[ev.time < last.end].min())[:10],
+            str(ev.datetimes[ev.time < last.end].max())[:10],
+        ),
         crime_types=sorted(set(ev.crime_type.tolist())),
         channels=sorted(set(ev.channel.tolist())),
         parameters={f"method {m.name}": describe(m) for m in methods},

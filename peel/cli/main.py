@@ -42,6 +42,8 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    if "dev-only" in settings.secret_key.get_secret_value():
+        console.print("[yellow]Using the development secret key: set PEEL_SECRET_KEY before real use.")
     workers = workers or settings.workers
     if workers > 1 and settings.is_sqlite is False and not settings.redis_url:
         console.print("[yellow]Several workers without PEEL_REDIS_URL: live updates stay within one process.")

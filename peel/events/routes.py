@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -49,12 +50,12 @@ def stream(
     queue = platform.bus.subscribers.open()
 
     async def body() -> AsyncIterator[str]:
-        seen: set[str] = set()
+        seen: deque[str] = deque(maxlen=2000)  # recent event ids: at-least-once delivery, shown once
         try:
             yield ": connected\n\n"
             if resume_from is not None:
                 for event in await asyncio.to_thread(replay_after, platform.sessions, resume_from):
-                    seen.add(event.event_id)
+                    seen.append(event.event_id)
                     if visible(principal, event):
                         yield sse(event)
             while True:
@@ -67,7 +68,7 @@ def stream(
                     continue
                 if event.event_id in seen:
                     continue
-                seen.add(event.event_id)
+                seen.append(event.event_id)
                 if visible(principal, event):
                     yield sse(event)
         finally:

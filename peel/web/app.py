@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -25,6 +28,7 @@ from peel.web.deps import app_routes
 from peel.web.platform import Platform
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -60,6 +64,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(_warm_up, platform)
         await platform.bus.start()
         await platform.relay.start()
         try:
@@ -87,10 +92,16 @@ def create_app(
     return app
 
 
-def _minutes(n: int):  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
+def _minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
+
+
+def _warm_up(platform: Platform) -> None:
+    """Load the road graph before the first request needs it; a missing graph only disables the map."""
+    try:
+        platform.roads().warm_up()
+    except (OSError, ValueError) as exc:
+        log.warning("road graph %s not loaded: %s", platform.settings.road_graph, exc)
 
 
 def _routes(app: FastAPI) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from fastapi.templating import Jinja2Templates
@@ -42,7 +42,16 @@ class Platform:
 
     def roads(self) -> RoadGraph:
         if self._roads is None:
-            from peel.roads.graph import load_road_graph
-
-            self._roads = load_road_graph(self.settings.road_graph)
+            path = self.settings.road_graph.resolve()
+            self._roads = _shared_graph(str(path), path.stat().st_mtime)
         return self._roads
+
+
+@lru_cache(maxsize=2)
+def _shared_graph(path: str, mtime: float) -> RoadGraph:
+    """The graph is immutable, so apps in one process (tests, several app instances) share one copy."""
+    from pathlib import Path
+
+    from peel.roads.graph import load_road_graph
+
+    return load_road_graph(Path(path)).warm_up()

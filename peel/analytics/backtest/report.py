@@ -45,8 +45,11 @@ def _fmt(v: float) -> str:
 
 
 def _results_table(result: BacktestResult) -> str:
-    rows = ["<tr><th>method</th>" + "".join(
-        f"<th>{m} @{c:.0%}</th>" for c in result.coverages for m in ("hit rate", "PAI", "PEI")) + "</tr>"]
+    rows = [
+        "<tr><th>method</th>"
+        + "".join(f"<th>{m} @{c:.0%}</th>" for c in result.coverages for m in ("hit rate", "PAI", "PEI"))
+        + "</tr>"
+    ]
     for method in result.methods:
         cells = []
         for c in result.coverages:
@@ -74,8 +77,9 @@ def _comparison_table(result: BacktestResult, baselines: tuple[str, ...], covera
     return "<table>" + "".join(rows) + "</table>"
 
 
-def _fairness(result: BacktestResult, last_scores: FloatArray, last_actual: FloatArray, coverage: float,
-              tile_cells: int) -> str:
+def _fairness(
+    result: BacktestResult, last_scores: FloatArray, last_actual: FloatArray, coverage: float, tile_cells: int
+) -> str:
     grid, mask = result.area.grid, result.area.mask
     ii, jj = np.nonzero(mask)
     labels = [f"tile {i // tile_cells}-{j // tile_cells}" for i, j in zip(ii, jj, strict=True)]
@@ -87,7 +91,8 @@ def _fairness(result: BacktestResult, last_scores: FloatArray, last_actual: Floa
     )
     cal = "".join(
         f"<tr><td>{b.lower:.3g}–{b.upper:.3g}</td><td>{b.cells}</td><td>{b.predicted:.3f}</td>"
-        f"<td>{b.observed:.3f}</td></tr>" for b in calibration(last_scores, last_actual)
+        f"<td>{b.observed:.3f}</td></tr>"
+        for b in calibration(last_scores, last_actual)
     )
     size_km = grid.cell_size * tile_cells / 1000
     return (
@@ -113,14 +118,18 @@ def render_report(
     pai_curve = line_chart(
         [c * 100 for c in result.coverages],
         {m: [result.summary("pai", c)[m].mean for c in result.coverages] for m in result.methods},
-        "Mean PAI by share of area flagged", "% of study area flagged", "PAI",
+        "Mean PAI by share of area flagged",
+        "% of study area flagged",
+        "PAI",
     )
     starts = [p.start_date.isoformat() for p in result.periods]
     step = max(1, len(starts) // 6)
     over_time = line_chart(
         list(range(len(starts))),
         {m: list(result.column(m, "pai", headline_coverage)) for m in result.methods},
-        f"PAI at {headline_coverage:.0%} per period", "period start", "PAI",
+        f"PAI at {headline_coverage:.0%} per period",
+        "period start",
+        "PAI",
         x_ticks=[(float(k), starts[k]) for k in range(0, len(starts), step)],
     )
     full = np.zeros(result.area.grid.shape)
@@ -134,8 +143,11 @@ def render_report(
         ("discovery channels used", ", ".join(card.channels)),
         ("study area", f"{result.area.n_cells} cells of {result.area.grid.cell_size:g} m in {result.area.grid.crs}"),
         ("periods", f"{len(result.periods)} from {starts[0]} (last starts {starts[-1]})"),
-        ("events scored", f"{int(result.events_in_area.sum())} in the study area, "
-                          f"{int(result.events_outside.sum())} outside it (not scored)"),
+        (
+            "events scored",
+            f"{int(result.events_in_area.sum())} in the study area, "
+            f"{int(result.events_outside.sum())} outside it (not scored)",
+        ),
         *card.parameters.items(),
         ("versions", ", ".join(f"{k} {v}" for k, v in ver.items())),
         ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),

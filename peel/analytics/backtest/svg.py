@@ -89,8 +89,9 @@ def heat_map(values: FloatArray, mask: np.ndarray, title: str, top_share: float 
         y = 24 + (ny - 1 - i) * px  # north up
         if v >= cut and v > 0:
             alpha = 0.35 + 0.65 * (v / vmax if vmax > 0 else 1.0)
-            parts.append(f'<rect x="{j * px}" y="{y}" width="{px}" height="{px}" fill="#c0392b" '
-                         f'fill-opacity="{alpha:.2f}"/>')
+            parts.append(
+                f'<rect x="{j * px}" y="{y}" width="{px}" height="{px}" fill="#c0392b" fill-opacity="{alpha:.2f}"/>'
+            )
         else:
             parts.append(f'<rect x="{j * px}" y="{y}" width="{px}" height="{px}" fill="#ddd"/>')
     parts.append("</svg>")

@@ -96,15 +96,22 @@ def _read(sources: Iterable[tuple[str, str]], rejected: list[Rejection]) -> list
             except ValueError:
                 x = y = 0.0
             records.append(
-                _Record(source, line, row.get("codedmonth", ""), complaint, code, int(count_text),
-                        row.get("dateoccur", ""), x, y)
+                _Record(
+                    source,
+                    line,
+                    row.get("codedmonth", ""),
+                    complaint,
+                    code,
+                    int(count_text),
+                    row.get("dateoccur", ""),
+                    x,
+                    y,
+                )
             )
     return records
 
 
-def _net_records(
-    records: list[_Record], rejected: list[Rejection], withdrawn: list[str]
-) -> list[tuple[_Record, int]]:
+def _net_records(records: list[_Record], rejected: list[Rejection], withdrawn: list[str]) -> list[tuple[_Record, int]]:
     """Apply withdrawals: each Count -1 cancels the earliest live copy of its key. Several live copies of one
     key in one month are separate offence counts (UCR counts assaults per victim), so each stays an event,
     numbered by its ordinal among the key's records in coding order (withdrawn ones included, so the ids of

@@ -22,7 +22,10 @@ FINE = 3
 
 
 class Forecaster(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """Unique label in reports and back-tests."""
+        ...
 
     def forecast(self, history: Points, grid: SquareGrid, start: int, end: int) -> FloatArray:
         """Scores shaped ``grid.shape`` for the period [start, end), from events strictly before ``start``."""

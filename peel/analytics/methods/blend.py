@@ -78,8 +78,9 @@ class LearnedBlend:
         mean, std = x_train.mean(axis=0), x_train.std(axis=0) + 1e-9
         model: PoissonRegressor | HistGradientBoostingRegressor
         if self.model == "boosting":
-            model = HistGradientBoostingRegressor(loss="poisson", max_iter=150, learning_rate=0.05,
-                                                  min_samples_leaf=50, random_state=0)
+            model = HistGradientBoostingRegressor(
+                loss="poisson", max_iter=150, learning_rate=0.05, min_samples_leaf=50, random_state=0
+            )
         else:
             model = PoissonRegressor(alpha=self.alpha, max_iter=300)
         model.fit((x_train - mean) / std, y_train)

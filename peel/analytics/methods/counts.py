@@ -11,9 +11,10 @@ from peel.analytics.methods.base import past, tiny_tiebreak
 
 @dataclass(frozen=True)
 class NaiveCounts:
-    """Every past event (or those within ``lookback_days``) counted in its cell: "where it always happens"."""
+    """Past events within ``lookback_days`` (``None``: all history) counted in their cell: "where it always
+    happens"."""
 
-    lookback_days: float | None = None
+    lookback_days: float | None = 730.0
     name: str = "naive"
 
     def forecast(self, history: Points, grid: SquareGrid, start: int, end: int) -> FloatArray:
@@ -24,7 +25,7 @@ class NaiveCounts:
 class RecentCounts:
     """Counts in the last ``window_days``; ties (mostly zeros) are broken by long-run counts."""
 
-    window_days: float = 28.0
+    window_days: float = 182.0
     name: str = "recent"
 
     def forecast(self, history: Points, grid: SquareGrid, start: int, end: int) -> FloatArray:

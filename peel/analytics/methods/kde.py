@@ -13,7 +13,7 @@ from peel.analytics.methods.base import past, smooth
 class RetrospectiveKDE:
     """Fixed-bandwidth Gaussian KDE of events within ``lookback_days`` (``None``: all history)."""
 
-    bandwidth_m: float = 150.0
+    bandwidth_m: float = 30.0
     lookback_days: float | None = 365.0
     name: str = "kde"
 

@@ -27,8 +27,8 @@ def bowers_kernel(radius_m: float, cell_size: float) -> FloatArray:
 
 @dataclass(frozen=True)
 class ProspectiveHotspot:
-    radius_m: float = 400.0
-    window_weeks: int = 8
+    radius_m: float = 150.0
+    window_weeks: int = 52
     name: str = "prospective"
 
     def forecast(self, history: Points, grid: SquareGrid, start: int, end: int) -> FloatArray:

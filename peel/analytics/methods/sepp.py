@@ -64,10 +64,10 @@ def trigger_pairs(points: Points, max_days: float, max_m: float) -> _Pairs:
 
 @dataclass(frozen=True)
 class SelfExcitingPP:
-    lookback_days: float = 365.0
+    lookback_days: float = 730.0
     max_trigger_days: float = 42.0
     max_trigger_m: float = 400.0
-    background_bandwidth_m: float = 150.0
+    background_bandwidth_m: float = 0.0
     min_sigma_m: float = 25.0
     iterations: int = 50
     tolerance: float = 1e-4
@@ -86,13 +86,11 @@ class SelfExcitingPP:
         theta, omega, sigma = 0.2, 0.1, 100.0
         p_background = np.full(n, 0.8)
         background = smooth(grid, events, self.background_bandwidth_m, p_background) / window
-        it = 0
-        for it in range(1, self.iterations + 1):
+        done = 0
+        for _ in range(self.iterations):
+            done += 1
             mu = background[row, col] / cell_area * inside + 1e-12  # per day per m²
-            g = (
-                theta * omega * np.exp(-omega * pairs.dt)
-                * np.exp(-pairs.d2 / (2 * sigma**2)) / (2 * np.pi * sigma**2)
-            )
+            g = theta * omega * np.exp(-omega * pairs.dt) * np.exp(-pairs.d2 / (2 * sigma**2)) / (2 * np.pi * sigma**2)
             lam = mu + np.bincount(pairs.child, weights=g, minlength=n)
             p = g / lam[pairs.child]
             new_pb = mu / lam
@@ -107,7 +105,7 @@ class SelfExcitingPP:
             p_background = new_pb
             if change < self.tolerance:
                 break
-        return SEPPFit(background, theta, omega, sigma, it, n, len(pairs.dt))
+        return SEPPFit(background, theta, omega, sigma, done, n, len(pairs.dt))
 
     def forecast(self, history: Points, grid: SquareGrid, start: int, end: int) -> FloatArray:
         fitted = self.fit(history, grid, start)

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-
 from typer.testing import CliRunner
 
 from peel.analytics.cli import app
@@ -58,8 +57,10 @@ def test_events_after_the_start_in_the_files_do_not_change_the_forecast(tmp_path
     days = rng.uniform(0, 200, n)  # 2018-01-01 + days; the forecast starts on day 150
     lon = -90.25 + rng.normal(0, 0.01, n)
     lat = 38.63 + rng.normal(0, 0.01, n)
-    rows = [f"{k},{(date(2018, 1, 1) + timedelta(days=float(d))).isoformat()}T12:00:00,Burglary,{x:.6f},{y:.6f}"
-            for k, (d, x, y) in enumerate(zip(days, lon, lat, strict=True))]
+    rows = [
+        f"{k},{(date(2018, 1, 1) + timedelta(days=float(d))).isoformat()}T12:00:00,Burglary,{x:.6f},{y:.6f}"
+        for k, (d, x, y) in enumerate(zip(days, lon, lat, strict=True))
+    ]
     header = "id,when,type,lon,lat"
     full, past = tmp_path / "full.csv", tmp_path / "past.csv"
     full.write_text("\n".join([header, *rows]) + "\n")
@@ -67,9 +68,26 @@ def test_events_after_the_start_in_the_files_do_not_change_the_forecast(tmp_path
     outs = []
     for events in (full, past):
         out = tmp_path / f"out-{events.stem}.csv"
-        result = runner.invoke(app, [
-            "forecast", "--events", str(events), "--source", "csv", "--columns", "time=when,type=type,lon=lon,lat=lat,id=id",
-            "--start", "2018-05-31", "--end", "2018-06-07", "--method", "best", "--out", str(out)])
+        result = runner.invoke(
+            app,
+            [
+                "forecast",
+                "--events",
+                str(events),
+                "--source",
+                "csv",
+                "--columns",
+                "time=when,type=type,lon=lon,lat=lat,id=id",
+                "--start",
+                "2018-05-31",
+                "--end",
+                "2018-06-07",
+                "--method",
+                "best",
+                "--out",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         outs.append(out.read_text())
     assert outs[0] == outs[1]

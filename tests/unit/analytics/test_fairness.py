@@ -9,8 +9,9 @@ from peel.analytics.fairness import calibration, disparity_by_area, simulate_fee
 
 
 def test_training_defaults_to_victim_reported_crime() -> None:
-    ev = make_events(["a", "b", "c"], [0, 1, 2], [0, 0, 0], [0, 0, 0], ["x"] * 3,
-                     [REPORTED, OFFICER_INITIATED, FOUND_ON_PATROL])
+    ev = make_events(
+        ["a", "b", "c"], [0, 1, 2], [0, 0, 0], [0, 0, 0], ["x"] * 3, [REPORTED, OFFICER_INITIATED, FOUND_ON_PATROL]
+    )
     assert training_events(ev).source_id.tolist() == ["a"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -12,10 +13,12 @@ from peel.analytics.periods import make_periods
 def test_weekly_periods_are_consecutive_and_only_whole_ones_are_made() -> None:
     ps = make_periods(date(2019, 1, 1), date(2019, 1, 30), "7d")
     assert [(p.start_date.isoformat(), p.end_date.isoformat()) for p in ps] == [
-        ("2019-01-01", "2019-01-08"), ("2019-01-08", "2019-01-15"),
-        ("2019-01-15", "2019-01-22"), ("2019-01-22", "2019-01-29"),
+        ("2019-01-01", "2019-01-08"),
+        ("2019-01-08", "2019-01-15"),
+        ("2019-01-15", "2019-01-22"),
+        ("2019-01-22", "2019-01-29"),
     ]
-    assert all(a.end == b.start for a, b in zip(ps, ps[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(ps))
 
 
 def test_monthly_periods_follow_the_calendar() -> None:

@@ -32,7 +32,7 @@ def test_it_reads_a_file_with_a_byte_order_mark_and_converts_state_plane_feet() 
 
 
 def test_it_maps_the_2017_05_header_variant() -> None:
-    line = '17-2,2017-05,5/10/2017 13:30,Y, , ,1, ,265321,5/14/2017 16:16,5/14/2017,5,529,LEAVING SCENE,1700,'
+    line = "17-2,2017-05,5/10/2017 13:30,Y, , ,1, ,265321,5/14/2017 16:16,5/14/2017,5,529,LEAVING SCENE,1700,"
     line += "HAMILTON AVE,50,305,, , ,,,882454.8,1034517,5/15/2017"
     result = parse_stl([("may.csv", HEADER_2017_05 + "\n" + line)])
     assert len(result.events) == 1
@@ -53,31 +53,47 @@ def test_a_later_count_minus_one_withdraws_the_record_across_files() -> None:
 
 def test_a_reclassified_record_keeps_the_coordinates_of_its_complaint() -> None:
     jan = HEADER + "\n" + row("18-1", "2018-01", "1/5/2018 9:30", "1", "41011", "899464", "1029203")
-    mar = HEADER + "\n" + "\n".join([
-        row("18-1", "2018-03", "1/5/2018 9:30", "1", "32112", "0", "0"),
-        row("18-1", "2018-03", "1/5/2018 9:30", "-1", "41011", "0", "0"),
-    ])
+    mar = (
+        HEADER
+        + "\n"
+        + "\n".join(
+            [
+                row("18-1", "2018-03", "1/5/2018 9:30", "1", "32112", "0", "0"),
+                row("18-1", "2018-03", "1/5/2018 9:30", "-1", "41011", "0", "0"),
+            ]
+        )
+    )
     result = parse_stl([("jan.csv", jan), ("mar.csv", mar)])
     assert result.events.crime_type.tolist() == ["Robbery"]
     assert abs(result.events.lat[0] - 38.6598) < 1e-3
 
 
 def test_rows_without_coordinates_or_with_placeholder_dates_are_rejected_with_reasons() -> None:
-    text = HEADER + "\n" + "\n".join([
-        row("18-1", "2018-01", "1/5/2018 9:30", "1", "21000", "0", "0"),
-        row("18-2", "2018-01", "01/01/1900 00:00", "1", "51322", "899464", "1029203"),
-        row("18-3", "2018-01", "yesterday", "1", "51322", "899464", "1029203"),
-    ])
+    text = (
+        HEADER
+        + "\n"
+        + "\n".join(
+            [
+                row("18-1", "2018-01", "1/5/2018 9:30", "1", "21000", "0", "0"),
+                row("18-2", "2018-01", "01/01/1900 00:00", "1", "51322", "899464", "1029203"),
+                row("18-3", "2018-01", "yesterday", "1", "51322", "899464", "1029203"),
+            ]
+        )
+    )
     result = parse_stl([("jan.csv", text)])
     assert len(result.events) == 0
     reasons = sorted(r.reason for r in result.rejected)
-    assert reasons == ["no coordinates (0,0: not geocoded)", "placeholder occurrence date", "unreadable occurrence date"]
+    assert reasons == [
+        "no coordinates (0,0: not geocoded)",
+        "placeholder occurrence date",
+        "unreadable occurrence date",
+    ]
     assert {r.line for r in result.rejected} == {2, 3, 4}
 
 
 def test_several_counts_of_one_offence_in_one_complaint_are_separate_events_with_stable_ids() -> None:
-    text = HEADER + "\n" + "\n".join(
-        [row("15-12", "2015-01", "1/1/2015 0:23", "1", "41011", "893502.2", "1022984")] * 3
+    text = (
+        HEADER + "\n" + "\n".join([row("15-12", "2015-01", "1/1/2015 0:23", "1", "41011", "893502.2", "1022984")] * 3)
     )
     first = parse_stl([("jan.csv", text)])
     again = parse_stl([("jan.csv", text)])
@@ -86,10 +102,16 @@ def test_several_counts_of_one_offence_in_one_complaint_are_separate_events_with
 
 
 def test_drug_and_weapon_offences_are_marked_officer_initiated() -> None:
-    text = HEADER + "\n" + "\n".join([
-        row("18-1", "2018-01", "1/5/2018 9:30", "1", "181100", "899464", "1029203"),
-        row("18-2", "2018-01", "1/5/2018 9:30", "1", "51322", "899464", "1029203"),
-    ])
+    text = (
+        HEADER
+        + "\n"
+        + "\n".join(
+            [
+                row("18-1", "2018-01", "1/5/2018 9:30", "1", "181100", "899464", "1029203"),
+                row("18-2", "2018-01", "1/5/2018 9:30", "1", "51322", "899464", "1029203"),
+            ]
+        )
+    )
     events = parse_stl([("jan.csv", text)]).events
     assert dict(zip(events.crime_type.tolist(), events.channel.tolist(), strict=True)) == {
         "Drugs": OFFICER_INITIATED,
