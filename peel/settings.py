@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         Path("data/osm-westminster/westminster_drive.graphml.gz"),
         description="OpenStreetMap road graph (OSMnx GraphML, optionally gzipped) of the force area.",
     )
+    g1_urban_minutes: int = Field(15, ge=1, description="Grade 1 (emergency) attendance target in urban areas.")
+    g1_rural_minutes: int = Field(20, ge=1, description="Grade 1 (emergency) attendance target in rural areas.")
+    g2_minutes: int = Field(60, ge=1, description="Grade 2 (priority) attendance target.")
+    g3_hours: int = Field(48, ge=1, description="Grade 3 (scheduled) appointment must fall within this many hours.")
+    public_reports_per_minute: int = Field(
+        5, ge=1, description="Public submissions (online reports, tips, Open311) allowed per client per minute."
+    )
     host: str = Field("127.0.0.1", description="Address `peel serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `peel serve` listens on.")
     workers: int = Field(1, ge=1, description="Server processes started by `peel serve`.")

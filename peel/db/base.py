@@ -49,6 +49,7 @@ def all_models() -> type[Base]:
     """Import every capability's models so Base.metadata is complete (for Alembic and tests)."""
     from peel.audit import models as _audit  # noqa: F401
     from peel.cases import models as _cases  # noqa: F401
+    from peel.contact import models as _contact  # noqa: F401
     from peel.core import references as _refs  # noqa: F401
     from peel.events import models as _events  # noqa: F401
     from peel.identity import models as _identity  # noqa: F401

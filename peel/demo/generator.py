@@ -46,6 +46,7 @@ class IncidentPlan:
     address: str
     postcode: str
     people: list[tuple[int, str]]  # (person index, role)
+    nuisance: bool = False  # a nuisance caller's call: no police matter
 
 
 @dataclass
@@ -185,6 +186,7 @@ def _incidents(
                     p.address,
                     p.postcode,
                     [(who, "caller")],
+                    nuisance=True,
                 )
             )
             continue

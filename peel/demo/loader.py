@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from peel.audit.store import SqlAuditStore
 from peel.cases.models import Case
+from peel.contact.models import Contact
 from peel.core.clock import utcnow
 from peel.core.references import next_reference
 from peel.db.engine import make_engine, make_session_factory
@@ -22,7 +23,7 @@ from peel.identity.models import AccessGrant, User
 from peel.identity.service import create_user
 from peel.incidents.models import Incident, IncidentPerson
 from peel.people import schemas
-from peel.people.models import Vehicle
+from peel.people.models import PersonPhone, Vehicle
 from peel.people.service import create_location, create_person
 from peel.settings import Settings
 from peel.workforce.models import Officer, Shift, Station, Team, Unit, UnitCrew
@@ -176,6 +177,9 @@ def _people(uow: Any, plan: DemoPlan, progress: Any) -> list[int]:
 
 def _incidents(uow: Any, plan: DemoPlan, person_ids: list[int], team_ids: dict[str, int], progress: Any) -> None:
     task = progress.add_task("Contact history", total=len(plan.incidents)) if progress else None
+    rng = np.random.default_rng(len(plan.incidents))
+    with uow() as u:
+        phones = dict(u.session.execute(select(PersonPhone.person_id, PersonPhone.phone_id)).tuples().all())
     for start in range(0, len(plan.incidents), BATCH):
         with uow() as u:
             for p in plan.incidents[start : start + BATCH]:
@@ -207,9 +211,51 @@ def _incidents(uow: Any, plan: DemoPlan, person_ids: list[int], team_ids: dict[s
                 u.session.add(incident)
                 u.session.flush()
                 u.audit("incident.create", "incident", incident.ref)
+                _contact(u, p, incident, person_ids, phones, rng)
             u.commit()
         if progress:
             progress.advance(task, min(BATCH, len(plan.incidents) - start))
+
+
+def _contact(
+    u: UnitOfWork,
+    p: Any,
+    incident: Incident,
+    person_ids: list[int],
+    phones: dict[int, int],
+    rng: np.random.Generator,
+) -> None:
+    """The contact behind a demo incident: who called, how fast 999 answered, and what became of it."""
+    caller = next((person_ids[i] for i, role in p.people if role == "caller"), None)
+    if p.grade in ("G1", "G2", "G3"):
+        outcome, resolution = "deployed", None
+    elif p.nuisance:
+        outcome, resolution = "no_police_action", "advice"
+    else:
+        outcome = "resolved_without_deployment"
+        resolution = str(rng.choice(["advice", "referral", "telephone_investigation", "online_investigation"]))
+    if p.status == "resolved" and outcome != "deployed":
+        incident.resolution = resolution
+    answered = float(np.clip(rng.lognormal(np.log(5.0), 0.7), 1.0, 120.0)) if p.channel == "999" else None
+    contact = Contact(
+        ref=next_reference(u.session, "CON", p.at),
+        channel=p.channel,
+        received_at=p.at,
+        answered_after_s=round(answered, 1) if answered else None,
+        incident_id=incident.id,
+        caller_person_id=caller,
+        caller_phone_id=phones.get(caller) if caller else None,
+        text=p.summary,
+        category=p.category,
+        lat=p.lat,
+        lon=p.lon,
+        outcome=outcome if p.status == "resolved" or outcome == "deployed" else "pending",
+        resolution=resolution if p.status == "resolved" else None,
+        synthetic=True,
+    )
+    u.session.add(contact)
+    u.session.flush()
+    u.audit("contact.create", "contact", contact.ref)
 
 
 def _cases(uow: Any, team_ids: dict[str, int]) -> None:

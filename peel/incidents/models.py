@@ -33,6 +33,8 @@ class Incident(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     location: Mapped[Location | None] = relationship(lazy="joined")
     people: Mapped[list[IncidentPerson]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -38,7 +38,8 @@ class Person(Base):
     ref: Mapped[str] = mapped_column(String(24), unique=True)
     forenames: Mapped[str] = mapped_column(String(120))
     surname: Mapped[str] = mapped_column(String(120), index=True)
-    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    name_key: Mapped[str] = mapped_column(String(24), default="", index=True)  # phonetic key of the surname
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     review_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # MoPI review
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)

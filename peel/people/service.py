@@ -14,6 +14,7 @@ from peel.identity import policy
 from peel.identity.access import granted_ids, require
 from peel.identity.models import AccessGrant, User
 from peel.people import schemas
+from peel.people.keys import surname_key
 from peel.people.models import (
     MARKER_CODES,
     Location,
@@ -72,6 +73,7 @@ def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = Fal
         ref=next_reference(uow.session, "PER", utcnow()),
         forenames=data.forenames,
         surname=data.surname,
+        name_key=surname_key(data.surname),
         date_of_birth=data.date_of_birth,
         restricted=data.restricted,
         synthetic=synthetic,
