@@ -83,6 +83,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "outbox_poll_seconds": 0.05,
         "audit_checkpoint_every": 16,
         "redis_url": None,
+        "public_reports_per_minute": 1000,
     }
     values.update(overrides)
     return Settings(**values)

@@ -18,8 +18,9 @@ from rich.table import Table
 from peel.analytics.events import CHANNELS, EventSet
 from peel.analytics.export import forecast_rows, to_csv
 from peel.analytics.importers import SOURCES, ColumnMapping, load
+from peel.analytics.knox_report import render_knox_report
 from peel.analytics.methods import BASELINES, BEST, METHODS, make_method
-from peel.analytics.nearrepeat import knox_test
+from peel.analytics.nearrepeat import knox_test, near_repeat_alert
 from peel.analytics.periods import epoch, make_periods
 from peel.analytics.service import backtest_report, forecast_periods, prepare, select
 
@@ -183,6 +184,7 @@ def knox(
     time_bands: Annotated[str, typer.Option(help="Time band edges in days.")] = "0,7,14,21,28",
     permutations: int = 999,
     fdr: Annotated[float, typer.Option(help="Benjamini–Hochberg false discovery rate.")] = 0.05,
+    report: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
     columns: ColumnsOpt = None,
 ) -> None:
     """Knox near-repeat test: observed/expected pairs per distance × time band, Monte-Carlo p, BH q."""
@@ -203,3 +205,11 @@ def knox(
         cells = [f"{result.ratio[r, k]:.2f}{'*' if sig[r, k] else ''}" for k in range(len(t) - 1)]
         table.add_row(f"[{d[r]:g}, {d[r + 1]:g}) m", *cells)
     Console().print(table)
+    alert = near_repeat_alert(0.0, 0.0, 0, prepared.points.crs, result, fdr)
+    if alert is None:
+        Console().print(f"{len(ev)} events: no near-repeat alert is warranted (closest band not significant)")
+    else:
+        days = (alert.ends - alert.starts) / 86_400
+        Console().print(f"{len(ev)} events: after a new one, alert within {alert.radius_m:g} m for {days:g} days")
+    if report is not None:
+        report.write_text(render_knox_report(result, f"Knox test: {source}, {start} to {end}", fdr), encoding="utf-8")

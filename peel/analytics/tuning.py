@@ -7,6 +7,7 @@ then report would flatter every method.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
@@ -55,6 +56,4 @@ def tune(
 
 
 def _renamed(method: Forecaster, name: str) -> Forecaster:
-    import dataclasses
-
     return dataclasses.replace(method, name=name)  # type: ignore[type-var]

@@ -12,7 +12,7 @@ from peel.db.base import Base
 
 CONTACT_CHANNELS = ("999", "101", "online", "anonymous", "open311")
 OUTCOMES = ("pending", "deployed", "resolved_without_deployment", "no_police_action")
-RESOLUTIONS = ("advice", "referral", "telephone_investigation", "online_investigation")
+RESOLUTIONS = ("advice", "referral", "telephone_investigation", "online_investigation", "no_police_matter")
 
 
 class Contact(Base):

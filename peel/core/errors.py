@@ -47,3 +47,14 @@ class AuditUnavailable(PeelError):
 
     status = 503
     title = "Audit unavailable"
+
+
+class RateLimited(PeelError):
+    """Too many requests from one client; ``retry_after`` seconds until the next is allowed."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many submissions from your connection; please try again in {retry_after} seconds")
+        self.retry_after = retry_after

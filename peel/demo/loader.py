@@ -236,6 +236,10 @@ def _contact(
         resolution = str(rng.choice(["advice", "referral", "telephone_investigation", "online_investigation"]))
     if p.status == "resolved" and outcome != "deployed":
         incident.resolution = resolution
+    if outcome == "deployed" and p.status != "open":
+        # Attendance times: G1 around 9 min, G2 around 35 min, G3 an appointment the next day (lognormal spread).
+        median_minutes = {"G1": 9.0, "G2": 35.0, "G3": 20 * 60.0}[p.grade]
+        incident.attended_at = p.at + timedelta(minutes=float(rng.lognormal(np.log(median_minutes), 0.45)))
     answered = float(np.clip(rng.lognormal(np.log(5.0), 0.7), 1.0, 120.0)) if p.channel == "999" else None
     contact = Contact(
         ref=next_reference(u.session, "CON", p.at),

@@ -40,6 +40,13 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "incident.read":       (A,     A,     T,     A,     A,     A,     _,     _,     _),
     "incident.create":     (A,     A,     A,     _,     A,     _,     _,     _,     _),
     "incident.update":     (A,     A,     T,     _,     A,     _,     _,     _,     _),
+    "incident.resolve":    (A,     A,     _,     _,     A,     _,     _,     _,     _),
+    "incident.merge":      (A,     A,     _,     _,     A,     _,     _,     _,     _),
+    "contact.create":      (A,     A,     _,     _,     A,     _,     _,     _,     _),
+    "contact.lookup":      (A,     A,     _,     _,     A,     _,     _,     _,     _),
+    "contact.read":        (A,     A,     _,     A,     A,     _,     _,     _,     _),
+    "contact.dashboard":   (A,     A,     _,     _,     A,     A,     _,     _,     _),
+    "thrive.assess":       (A,     A,     _,     _,     A,     _,     _,     _,     _),
     "person.search":       (A,     A,     A,     A,     A,     _,     _,     _,     _),
     "person.read":         (A,     A,     A,     A,     A,     _,     _,     _,     _),
     "person.create":       (A,     _,     A,     A,     A,     _,     _,     _,     _),
@@ -66,7 +73,9 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
 }  # fmt: skip
 
 # Routes anyone may call without logging in. They never return police records.
-PUBLIC_ACTIONS = frozenset({"public.health", "public.login", "public.docs", "public.static", "public.home"})
+PUBLIC_ACTIONS = frozenset(
+    {"public.health", "public.login", "public.docs", "public.static", "public.home", "public.report", "public.open311"}
+)
 
 POLICY: dict[str, dict[str, Scope]] = {
     action: {role: scope for role, scope in zip(ROLES, row, strict=True) if scope is not None}

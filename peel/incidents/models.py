@@ -33,6 +33,7 @@ class Incident(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    attended_at: Mapped[datetime | None] = mapped_column(nullable=True)  # first officer on scene
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
     resolution: Mapped[str | None] = mapped_column(String(32), nullable=True)
 

@@ -34,7 +34,16 @@ def incident_out(uow: UnitOfWork, incident: Incident, teams: dict[int, str] | No
         people=[schemas.LinkOut(person_ref=refs[link.person_id], role=link.role) for link in incident.people],
         restricted=incident.restricted,
         synthetic=incident.synthetic,
+        attended_at=incident.attended_at,
+        resolution=incident.resolution,
+        merged_into=_ref_of(uow, incident.merged_into_id),
     )
+
+
+def _ref_of(uow: UnitOfWork, incident_id: int | None) -> str | None:
+    if incident_id is None:
+        return None
+    return uow.session.execute(select(Incident.ref).where(Incident.id == incident_id)).scalar_one_or_none()
 
 
 @router.get("", response_model=list[schemas.IncidentOut])

@@ -50,12 +50,16 @@ class IncidentIn(BaseModel):
         return value.strip()
 
 
+Resolution = Literal["advice", "referral", "telephone_investigation", "online_investigation", "no_police_matter"]
+
+
 class IncidentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status | None = None
     grade: Grade | None = None
     team: str | None = Field(None, max_length=80)
+    attended: bool = Field(False, description="mark that the first officer is on scene now")
 
 
 class LinkOut(BaseModel):
@@ -76,3 +80,6 @@ class IncidentOut(BaseModel):
     people: list[LinkOut]
     restricted: bool
     synthetic: bool
+    attended_at: datetime | None = None
+    resolution: str | None = None
+    merged_into: str | None = None

@@ -104,6 +104,9 @@ def update_incident(uow: UnitOfWork, ref: str, patch: schemas.IncidentPatch) -> 
         changes.append(f"status {incident.status}→{patch.status}")
         incident.status = patch.status
         incident.closed_at = utcnow() if patch.status in ("resolved", "closed") else None
+    if patch.attended and incident.attended_at is None:
+        incident.attended_at = utcnow()
+        changes.append("attended")
     if patch.team is not None:
         incident.team_id = _team_id(uow, patch.team)
         changes.append(f"team→{patch.team}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peel.db.base import Base
@@ -18,6 +18,7 @@ MARKER_CODES = {
 
 class Location(Base):
     __tablename__ = "locations"
+    __table_args__ = (Index("ix_locations_lat_lon", "lat", "lon"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(24), unique=True)

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from peel import __version__
 from peel.audit.store import AuditStore, SqlAuditStore
+from peel.contact.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
 from peel.core.clock import format_local
 from peel.db.engine import make_engine, make_session_factory
 from peel.events.bus import EventBus, InProcessBus, RedisBus
@@ -60,6 +61,7 @@ def create_app(
             idle=_minutes(settings.session_idle_minutes),
             token_life=_minutes(60 * settings.token_hours),
         ),
+        limiter=_limiter(settings),
     )
 
     @asynccontextmanager
@@ -92,6 +94,16 @@ def create_app(
     return app
 
 
+def _limiter(settings: Settings) -> RateLimiter:
+    """Public submissions: shared through Redis across processes when configured, else per process."""
+    policy = RatePolicy(capacity=settings.public_reports_per_minute, per_minute=settings.public_reports_per_minute)
+    if settings.redis_url:
+        from peel.contact.ratelimit_redis import RedisRateLimiter
+
+        return RedisRateLimiter(settings.redis_url, policy)
+    return InMemoryRateLimiter(policy)
+
+
 def _minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
 
@@ -107,6 +119,10 @@ def _warm_up(platform: Platform) -> None:
 def _routes(app: FastAPI) -> None:
     from peel.audit import routes as audit_routes
     from peel.cases import routes as case_routes
+    from peel.contact import pages as contact_pages
+    from peel.contact import public as contact_public
+    from peel.contact import routes as contact_routes
+    from peel.contact.open311 import routes as open311_routes
     from peel.events import routes as event_routes
     from peel.identity import pages as identity_pages
     from peel.identity import routes as identity_routes
@@ -127,6 +143,10 @@ def _routes(app: FastAPI) -> None:
         people_pages,
         workforce_routes,
         case_routes,
+        contact_routes,
+        contact_pages,
+        contact_public,
+        open311_routes,
         audit_routes,
         event_routes,
     ):

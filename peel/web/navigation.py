@@ -7,12 +7,14 @@ from peel.identity.service import Principal
 
 LINKS: tuple[tuple[str, str, str], ...] = (
     ("Home", "/", "account.self"),
+    ("Call handling", "/contact/console", "contact.create"),
     ("Incidents", "/incidents", "incident.list"),
     ("New incident", "/incidents/new", "incident.create"),
     ("People", "/people", "person.search"),
     ("Map", "/map", "map.read"),
     ("Units", "/units", "unit.read"),
     ("Cases", "/cases", "case.list"),
+    ("Contact dashboard", "/contact/dashboard", "contact.dashboard"),
     ("Audit", "/audit", "audit.verify"),
     ("Users", "/admin/users", "user.list"),
 )

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.store import AuditStore
+from peel.contact.ratelimit import RateLimiter
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
 from peel.events.relay import OutboxRelay
@@ -31,6 +32,7 @@ class Platform:
     relay: OutboxRelay
     templates: Jinja2Templates
     login_policy: LoginPolicy
+    limiter: RateLimiter
     _roads: RoadGraph | None = field(default=None, repr=False)
 
     def uow(self, actor: Actor) -> UnitOfWork:

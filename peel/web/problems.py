@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from peel.core.errors import NotAuthenticated, PeelError
+from peel.core.errors import NotAuthenticated, PeelError, RateLimited
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -47,11 +47,16 @@ def page(request: Request, status: int, title: str, detail: str) -> Response:
 def install(app: FastAPI) -> None:
     @app.exception_handler(PeelError)
     async def _domain(request: Request, exc: PeelError) -> Response:
+        response: Response
         if wants_page(request):
             if isinstance(exc, NotAuthenticated):
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-            return page(request, exc.status, exc.title, exc.detail)
-        return problem(exc.status, exc.title, exc.detail)
+            response = page(request, exc.status, exc.title, exc.detail[:1].upper() + exc.detail[1:])
+        else:
+            response = problem(exc.status, exc.title, exc.detail)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -8,8 +8,8 @@ with the very same settings (secret key included) to add users or inspect what t
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +21,9 @@ import httpx
 from pydantic import SecretStr
 
 from peel.settings import Settings
+from peel.web.app import create_app
 from tests.support.services import free_port
+from tests.support.staff import add_user
 
 READY_SECONDS = 30.0
 STOP_SECONDS = 5.0
@@ -49,8 +51,7 @@ class LiveServer:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing; what was acknowledged must already be durable."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.kill()
         self.process.wait(STOP_SECONDS)
 
 
@@ -67,6 +68,8 @@ def server_env(settings: Settings) -> dict[str, str]:
             text = str(value.resolve())
         elif isinstance(value, bool):
             text = "true" if value else "false"
+        elif isinstance(value, list | tuple | set | dict):
+            text = json.dumps(sorted(value) if isinstance(value, set) else value)  # complex settings are JSON
         else:
             text = str(value)
         env[f"PEEL_{name.upper()}"] = text
@@ -124,9 +127,7 @@ def running_server(settings: Settings, workdir: Path, name: str = "server") -> I
         port = free_port()
         log = workdir / f"{name}-{port}.log"
         with log.open("wb") as sink:
-            process = subprocess.Popen(
-                _command(port), cwd=workdir, env=env, stdout=sink, stderr=subprocess.STDOUT
-            )
+            process = subprocess.Popen(_command(port), cwd=workdir, env=env, stdout=sink, stderr=subprocess.STDOUT)
         server = LiveServer(f"http://127.0.0.1:{port}", process, log)
         try:
             try:
@@ -140,6 +141,23 @@ def running_server(settings: Settings, workdir: Path, name: str = "server") -> I
         finally:
             _stop(process)
     raise ServerFailed("could not find a free port for the server")
+
+
+def run_cli(settings: Settings, cwd: Path, *args: str) -> None:
+    """Run ``peel …`` as an operator would, configured only through the environment."""
+    command = [sys.executable, "-m", "peel.cli.main", *args]
+    done = subprocess.run(command, env=server_env(settings), cwd=cwd, capture_output=True, timeout=180)
+    output = f"{done.stdout.decode(errors='replace')}\n{done.stderr.decode(errors='replace')}"
+    assert done.returncode == 0, f"peel {' '.join(args)} failed:\n{output}"
+
+
+def add_account(settings: Settings, username: str, role: str, team: str | None = None) -> None:
+    """Add a staff account straight into a server's database (password ``tests.support.staff.PASSWORD``)."""
+    app = create_app(settings)
+    try:
+        add_user(app, username, role, team)
+    finally:
+        app.state.platform.engine.dispose()
 
 
 def bearer_token(base_url: str, username: str, password: str) -> str:

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from peel.audit.store import verify_store
 from peel.db.engine import make_engine, make_session_factory
 from peel.incidents.models import Incident
 from peel.settings import Settings
-from peel.web.app import create_app
 from tests.conftest import make_settings
-from tests.e2e.live_server import bearer_token, running_server
-from tests.support.staff import PASSWORD, add_user
+from tests.e2e.live_server import add_account, bearer_token, running_server
+from tests.support.staff import PASSWORD
+
+pytestmark = pytest.mark.slow
 
 THREADS = 4
 KILL_AFTER_ACKS = 60
@@ -98,14 +100,6 @@ def _fire(url: str, token: str, burst: Burst, worker: int) -> None:
                 burst.answered_otherwise(response.status_code, response.text)
 
 
-def _add_call_handler(settings: Settings) -> None:
-    app = create_app(settings)
-    try:
-        add_user(app, "handler", "call_handler", team="Control Room")
-    finally:
-        app.state.platform.engine.dispose()
-
-
 def _stored(settings: Settings, refs: list[str]) -> tuple[set[str], int, list[str]]:
     """References found among ``refs``, the number of incidents, and any audit chain problems."""
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
@@ -121,7 +115,7 @@ def _stored(settings: Settings, refs: list[str]) -> tuple[set[str], int, list[st
 
 def test_it_keeps_every_acknowledged_incident_after_sigkill(database_url: str, tmp_path: Path) -> None:
     settings = make_settings(database_url, audit_checkpoint_every=16)
-    _add_call_handler(settings)
+    add_account(settings, "handler", "call_handler", team="Control Room")
     burst = Burst()
     with running_server(settings, tmp_path / "server") as server:
         token = bearer_token(server.url, "handler", PASSWORD)

@@ -115,24 +115,15 @@ def test_backtest_prints_a_table_and_writes_the_report(tmp_path: Path) -> None:
     assert "<svg" in report.read_text()
 
 
-def test_knox_prints_the_band_table() -> None:
-    args = [
-        "knox",
-        *_events_args(),
-        "--source",
-        "stl",
-        "--start",
-        "2018-01-01",
-        "--end",
-        "2018-07-01",
-        "--crime-type",
-        "Burglary",
-        "--permutations",
-        "49",
-    ]
+def test_knox_prints_the_band_table_and_writes_a_report(tmp_path: Path) -> None:
+    report = tmp_path / "knox.html"
+    window = ["--start", "2018-01-01", "--end", "2018-07-01", "--crime-type", "Burglary"]
+    args = ["knox", *_events_args(), "--source", "stl", *window, "--permutations", "49", "--report", str(report)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "[0, 100) m" in result.output and "[0, 7)" in result.output
+    assert "alert" in result.output
+    assert "Benjamini" in report.read_text()
 
 
 def test_a_bad_source_is_refused_with_a_message(tmp_path: Path) -> None:

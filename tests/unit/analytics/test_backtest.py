@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from conftest import DAY, T0
+from analytics_fixtures import DAY, T0
 
 from peel.analytics.backtest.report import ModelCard, render_report
 from peel.analytics.backtest.rolling import run_backtest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import DAY, T0
+from analytics_fixtures import DAY, T0
 
 from peel.analytics.backtest.rolling import run_backtest
 from peel.analytics.grid import Points, SquareGrid, StudyArea

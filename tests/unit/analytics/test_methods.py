@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import DAY, T0
+from analytics_fixtures import DAY, T0
 
 from peel.analytics.grid import Points, SquareGrid
 from peel.analytics.methods import (

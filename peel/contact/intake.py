@@ -1,0 +1,237 @@
+"""Taking a contact: every call, report or tip becomes or joins an incident, with its caller and what it mentions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from peel.contact import duplicates, extraction
+from peel.contact.models import Contact, MatchDecision
+from peel.contact.sanitise import clean_text
+from peel.contact.schemas import ContactIn, DuplicateOut
+from peel.core.clock import utcnow
+from peel.core.errors import InvalidInput
+from peel.core.references import next_reference
+from peel.db.uow import UnitOfWork
+from peel.events.domain import DomainEvent
+from peel.incidents import schemas as incident_schemas
+from peel.incidents.models import Incident, IncidentPerson
+from peel.incidents.service import load_incident, open_incident
+from peel.people.models import Person, PhoneNumber
+from peel.people.schemas import LocationIn
+from peel.people.service import phone_record
+
+DUPLICATE_WINDOW = timedelta(hours=2)
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
+
+
+@dataclass
+class Intake:
+    contact: Contact
+    incident: Incident
+    caller: Person | None
+    warnings: list[str]
+    entities: list[extraction.Entity]
+    duplicates: list[DuplicateOut]
+    receipt_token: str | None = None
+
+
+def take_call(uow: UnitOfWork, data: ContactIn, now: datetime | None = None) -> Intake:
+    """A 999/101 call taken by a call handler."""
+    now = now or utcnow()
+    text = clean_text(data.text)
+    phone = phone_record(uow, data.caller.phone) if data.caller.phone else None
+    caller = _confirmed_caller(uow, data.person_ref)
+    name = " ".join(p for p in (data.caller.forenames, data.caller.surname) if p)
+    return _record(
+        uow,
+        data.channel,
+        text,
+        data.category,
+        data.location,
+        now,
+        phone=phone,
+        caller=caller,
+        caller_name=name,
+        answered_after_s=data.answered_after_s,
+        join_ref=data.join_incident_ref,
+        rejected_refs=data.rejected_refs,
+    )
+
+
+def _confirmed_caller(uow: UnitOfWork, ref: str | None) -> Person | None:
+    if not ref:
+        return None
+    person = uow.session.execute(select(Person).where(Person.ref == ref)).scalar_one_or_none()
+    if person is None:
+        raise InvalidInput(f"no person {ref}")
+    return person
+
+
+def _record(
+    uow: UnitOfWork,
+    channel: str,
+    text: str,
+    category: str,
+    location: LocationIn | None,
+    now: datetime,
+    *,
+    phone: PhoneNumber | None = None,
+    caller: Person | None = None,
+    caller_name: str = "",
+    answered_after_s: float | None = None,
+    join_ref: str | None = None,
+    rejected_refs: list[str] | None = None,
+    coarsened: bool = False,
+    service_code: str | None = None,
+    public: bool = False,
+) -> Intake:
+    entities = extraction.extract(text)
+    warnings = list(extraction.warnings(entities))
+    if join_ref:
+        incident = load_incident(uow, join_ref, "incident.update")
+    else:
+        incident = open_incident(
+            uow, incident_schemas.IncidentIn(channel=channel, category=category, summary=text[:4000], location=location)
+        )
+    contact = Contact(
+        ref=next_reference(uow.session, "CON", now),
+        channel=channel,
+        received_at=now,
+        answered_after_s=answered_after_s,
+        incident_id=incident.id,
+        caller_person_id=caller.id if caller else None,
+        caller_phone_id=phone.id if phone else None,
+        caller_name=caller_name[:200],
+        text=text,
+        category=category,
+        lat=location.lat if location else None,
+        lon=location.lon if location else None,
+        coarsened=coarsened,
+        service_code=service_code,
+        taken_by=uow.actor.user_id,
+        entities=[{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in entities],
+    )
+    receipt = None
+    if public:
+        receipt = secrets.token_urlsafe(18)
+        contact.public_ref = "RPT-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+        contact.receipt_hash = hashlib.sha256(receipt.encode()).hexdigest()
+    uow.session.add(contact)
+    uow.session.flush()
+    if caller is not None and all(p.person_id != caller.id or p.role != "caller" for p in incident.people):
+        incident.people.append(IncidentPerson(person_id=caller.id, role="caller"))
+    _decisions(uow, contact, caller, phone, rejected_refs or [], now)
+    uow.audit("contact.create", "contact", contact.ref, detail=f"incident={incident.ref} channel={channel}")
+    uow.emit(
+        DomainEvent(
+            "ContactReceived",
+            "incident",
+            incident.ref,
+            {
+                "ref": incident.ref,
+                "contact": contact.ref,
+                "channel": channel,
+                "category": category,
+                "warnings": warnings,
+            },
+            incident.team_id,
+        )
+    )
+    found = [] if join_ref else find_duplicates(uow, incident, text, now)
+    return Intake(contact, incident, caller, warnings, entities, found, receipt)
+
+
+def _decisions(
+    uow: UnitOfWork,
+    contact: Contact,
+    caller: Person | None,
+    phone: PhoneNumber | None,
+    rejected: list[str],
+    now: datetime,
+) -> None:
+    """Keep the handler's confirmation or rejection of each suggested match, so the next lookup knows."""
+    if caller is not None:
+        uow.session.add(
+            MatchDecision(
+                contact_id=contact.id,
+                person_id=caller.id,
+                phone_id=phone.id if phone else None,
+                decision="confirmed",
+                basis="confirmed by the handler",
+                decided_by=uow.actor.user_id,
+                decided_at=now,
+            )
+        )
+    for ref in rejected:
+        person = uow.session.execute(select(Person).where(Person.ref == ref)).scalar_one_or_none()
+        if person is None:
+            raise InvalidInput(f"no person {ref}")
+        uow.session.add(
+            MatchDecision(
+                contact_id=contact.id,
+                person_id=person.id,
+                phone_id=phone.id if phone else None,
+                decision="rejected",
+                basis="rejected by the handler",
+                decided_by=uow.actor.user_id,
+                decided_at=now,
+            )
+        )
+
+
+def find_duplicates(uow: UnitOfWork, incident: Incident, text: str, now: datetime) -> list[DuplicateOut]:
+    """Open incidents near in space and time that may be the same event (the handler decides)."""
+    if incident.location is None:
+        return []
+    new = duplicates.ContactSketch(
+        at=incident.opened_at,
+        lat=incident.location.lat,
+        lon=incident.location.lon,
+        category=incident.category,
+        text=text,
+    )
+    recent = (
+        uow.session.execute(
+            select(Incident)
+            .where(
+                Incident.id != incident.id,
+                Incident.opened_at >= now - DUPLICATE_WINDOW,
+                Incident.merged_into_id.is_(None),
+                Incident.location_id.is_not(None),
+                Incident.status.in_(("open", "assigned")),
+            )
+            .order_by(Incident.opened_at.desc())
+            .limit(200)
+        )
+        .scalars()
+        .all()
+    )
+    sketches = []
+    for other in recent:
+        assert other.location is not None
+        sketches.append(
+            duplicates.ContactSketch(
+                at=other.opened_at,
+                lat=other.location.lat,
+                lon=other.location.lon,
+                category=other.category,
+                text=other.summary,
+                ref=other.ref,
+            )
+        )
+    ranked = duplicates.rank_candidates(new, sketches, probable_only=True, limit=5)
+    return [
+        DuplicateOut(
+            incident_ref=r.sketch.ref,
+            score=round(r.score.score, 3),
+            distance_m=round(r.score.distance_m, 1),
+            minutes_apart=round(r.score.minutes_apart, 1),
+            reasons=list(r.score.reasons),
+        )
+        for r in ranked
+    ]

@@ -1,0 +1,41 @@
+"""A failed sign-in says why on the login page: a wrong password says so, and after five failures in a row the
+account is locked and the page says that instead, even when the right password is then given."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from peel.settings import Settings
+from tests.browser.ui import screenshot, sign_in
+from tests.e2e.live_server import LiveServer, add_account
+from tests.support.staff import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one demo server, one Chromium
+
+WRONG = "not-the-password-at-all"
+
+
+def test_a_wrong_password_shows_an_error_and_stays_on_the_login_page(desktop: Page, demo_server: LiveServer) -> None:
+    sign_in(desktop, demo_server.url, "dispatcher", WRONG)
+
+    assert desktop.url.startswith(f"{demo_server.url}/login")
+    expect(desktop.get_by_role("alert")).to_have_text("Wrong username or password.")
+    expect(desktop.get_by_label("Username")).to_have_value("dispatcher")
+    expect(desktop.locator("header nav")).to_have_count(0)
+    screenshot(desktop, "login-wrong-password")
+
+
+def test_five_failures_lock_the_account_and_the_page_says_so(
+    desktop: Page, demo_server: LiveServer, demo_settings: Settings
+) -> None:
+    add_account(demo_settings, "lockme", "officer")
+    for _attempt in range(5):
+        sign_in(desktop, demo_server.url, "lockme", WRONG)
+        expect(desktop.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+    sign_in(desktop, demo_server.url, "lockme", PASSWORD)
+
+    assert desktop.url.startswith(f"{demo_server.url}/login")
+    expect(desktop.get_by_role("alert")).to_contain_text("locked after repeated failed logins")
+    screenshot(desktop, "login-locked")
