@@ -19,6 +19,7 @@ from peel.contact.models import Contact, ReportUpdate
 from peel.contact.sanitise import clean_text, coarsen_location, coarsen_time, honeypot_tripped
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound, RateLimited
+from peel.core.geo import normalise_postcode
 from peel.db.uow import Actor
 from peel.incidents.categories import CATEGORIES
 from peel.incidents.models import Incident
@@ -67,7 +68,8 @@ def tip_form(request: Request, platform: PlatformDep) -> HTMLResponse:
 
 
 def _location(address: str, postcode: str, lat: str, lon: str) -> LocationIn | None:
-    if not (address or lat or lon):
+    """A map point when coordinates were given; an address alone is kept in the report's text instead."""
+    if not (lat.strip() or lon.strip()):
         return None
     try:
         return LocationIn.model_validate(
@@ -77,6 +79,16 @@ def _location(address: str, postcode: str, lat: str, lon: str) -> LocationIn | N
         raise InvalidInput(
             "Please give the place as an address and postcode, or a valid latitude and longitude."
         ) from exc
+
+
+def _place_words(address: str, postcode: str) -> str:
+    if postcode:
+        try:
+            postcode = normalise_postcode(postcode)
+        except InvalidInput as exc:
+            raise InvalidInput("That postcode does not look right; please check it or leave it empty.") from exc
+    place = clean_text(", ".join(p for p in (address, postcode) if p), limit=300, single_line=True)
+    return f"\n\nPlace given: {place}" if place else ""
 
 
 @router.post(
@@ -111,6 +123,8 @@ def submit(
         if not text:
             raise InvalidInput("Please describe what happened.")
         location = _location(address, postcode, lat, lon)
+        if location is None:
+            text += _place_words(address, postcode)
         now = utcnow()
         if anonymous and coarsen and location is not None:
             point = coarsen_location(location.lat, location.lon, 500)

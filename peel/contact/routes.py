@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
-from peel.contact import dashboard, grading, intake, lookup
+from peel.contact import dashboard, grading, intake, lookup, thrive
 from peel.contact.models import Contact, ReportUpdate
 from peel.contact.sanitise import clean_text
 from peel.contact.schemas import (
@@ -46,6 +46,7 @@ def contact_out(ctx: Ctx, result: intake.Intake) -> ContactOut:
         warnings=result.warnings,
         entities=[{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in result.entities],
         duplicates=result.duplicates,
+        thrive_suggestion=thrive.suggest_dimensions(c.category, result.entities).as_dict(),
     )
 
 

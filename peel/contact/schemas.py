@@ -66,6 +66,9 @@ class ContactOut(BaseModel):
     warnings: list[str]
     entities: list[dict[str, str | int]]
     duplicates: list[DuplicateOut]
+    thrive_suggestion: dict[str, dict[str, str | int]] = Field(
+        default_factory=dict, description="THRIVE scores suggested from the category and what the text mentions"
+    )
 
 
 class MatchOut(BaseModel):

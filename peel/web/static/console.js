@@ -22,7 +22,7 @@
   const renderLookup = (data) => {
     $("flags").innerHTML = data.flags.map((f) => `<span class="flag ${esc(f.kind)}" data-flag="${esc(f.kind)}" title="${esc(f.reason)}">${esc(f.kind.replace(/_/g, " "))}: ${esc(f.reason)}</span>`).join("");
     $("matches").innerHTML = data.matches.map((m) => `<div class="match" data-ref="${esc(m.person_ref)}">
-      <strong><a href="/people/${esc(m.person_ref)}" target="_blank">${esc(m.name)}</a></strong> ${m.date_of_birth ? esc(m.date_of_birth) : ""}
+      <strong><a href="/people/${esc(m.person_ref)}" target="_blank">${esc(m.name)}</a></strong> ${m.date_of_birth ? esc(m.date_of_birth.split("-").reverse().join("/")) : ""}
       <span class="pill">${Math.round(m.score * 100)}%</span> ${m.markers.map((k) => `<span class="marker warning">${esc(k)}</span>`).join(" ")}
       <div class="small muted">${m.basis.map(esc).join(" · ")}</div>
       <button type="button" class="small confirm">${confirmed === m.person_ref ? "Confirmed ✔" : "This is the caller"}</button>
@@ -65,6 +65,9 @@
         try { const m = await api("POST", `/api/v1/incidents/${incident}/merge`, { into: b.dataset.into }); incident = m.ref; b.parentElement.textContent = "Merged into " + m.ref; }
         catch (e) { $("after-error").textContent = e.message; }
       }));
+      for (const [dim, v] of Object.entries(made.thrive_suggestion || {})) {
+        $(dim + "-score").value = String(v.score); $(dim + "-reason").value = v.reason;
+      }
       $("threat-reason").focus();
     } catch (e) { $("call-error").textContent = e.message; }
   });
