@@ -25,9 +25,7 @@ import scipy
 
 from peel.roads import RoadGraph, load_road_graph
 
-DEFAULT_GRAPH = (
-    Path(__file__).resolve().parents[1] / "data" / "osm-westminster" / "westminster_drive.graphml.gz"
-)
+DEFAULT_GRAPH = Path(__file__).resolve().parents[1] / "data" / "osm-westminster" / "westminster_drive.graphml.gz"
 SOURCES = 30
 SEED = 2024
 
@@ -65,8 +63,7 @@ def _dijkstra_rows(graph: RoadGraph, sources: list[int]) -> list[tuple[str, str]
     baseline = _networkx_baseline(graph)
     ours = [_median_seconds(partial(graph.travel_times_from, source), 1) for source in sources]
     theirs = [
-        _median_seconds(partial(nx.single_source_dijkstra_path_length, baseline, source), 1)
-        for source in sources
+        _median_seconds(partial(nx.single_source_dijkstra_path_length, baseline, source), 1) for source in sources
     ]
     units = sources[:20]
     many = _median_seconds(lambda: graph.travel_times_to(units[0]), 5)

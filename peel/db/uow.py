@@ -70,14 +70,14 @@ class UnitOfWork:
             at=utcnow(),
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=_storable(str(object_id))[:64],
             outcome=outcome,
             user_id=a.user_id,
-            username=a.username,
+            username=_storable(a.username)[:64],
             role=a.role,
             source_ip=a.source_ip,
-            request_id=a.request_id,
-            detail=detail[:2000],
+            request_id=_storable(a.request_id)[:64],
+            detail=_storable(detail)[:2000],
         )
 
     def audit(
@@ -116,3 +116,8 @@ class UnitOfWork:
         self.session.begin()
         self._audit.append(self.session, [self.entry(action, object_type, object_id, outcome, detail)])
         self.session.commit()
+
+
+def _storable(text: str) -> str:
+    """Audit text as every backend can store it: PostgreSQL text cannot hold NUL, so it is shown escaped."""
+    return text.replace("\x00", "\\0")

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,7 +25,7 @@ from peel.events.relay import OutboxRelay
 from peel.identity import policy
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
-from peel.web import navigation, problems
+from peel.web import navigation, openapi, problems
 from peel.web.deps import app_routes
 from peel.web.platform import Platform
 
@@ -43,6 +44,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         force_name=settings.force_name,
+        timezone=settings.timezone,
         version=__version__,
         nav_for=navigation.nav_for,
         local_time=lambda moment: format_local(moment, settings.timezone),
@@ -91,6 +93,7 @@ def create_app(
     _routes(app)
     _static(app, settings)
     check_routes(app)
+    openapi.install(app)
     return app
 
 
@@ -164,7 +167,14 @@ def _middleware(app: FastAPI) -> None:
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         incoming = request.headers.get("x-request-id", "")
-        request.state.request_id = incoming if 8 <= len(incoming) <= 64 else str(uuid.uuid4())
+        request.state.request_id = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
+        )
+        if "\x00" in request.url.path or "\x00" in unquote(request.url.query):
+            # No store can keep a NUL character and no legitimate input contains one.
+            refused = problems.problem(422, "Invalid input", "the address contains a NUL character")
+            refused.headers["X-Request-ID"] = request.state.request_id
+            return refused
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peel.core.errors import NotAuthenticated, PeelError, RateLimited
@@ -80,6 +81,15 @@ def install(app: FastAPI) -> None:
         if wants_page(request):
             return page(request, exc.status_code, title, detail)
         return problem(exc.status_code, title, detail)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> Response:
+        # The database refused a value (a NUL character, a number out of range): bad input, and the
+        # transaction it was in has rolled back, so nothing changed.
+        detail = "The input holds a value that cannot be stored (for example a NUL character); nothing was changed."
+        if wants_page(request):
+            return page(request, 422, "Please check the form", detail)
+        return problem(422, "Invalid input", detail)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -22,15 +22,27 @@ def make_nuisance_history(base: str, calls: int = 6) -> None:
     with httpx.Client(base_url=base, timeout=10) as http:
         token = http.post("/api/v1/auth/token", data={"username": "handler", "password": DEMO_PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
-        person = http.post("/api/v1/people", headers=headers, json={
-            "forenames": "Norman", "surname": "Often", "phones": [PHONE]}).json()
+        person = http.post(
+            "/api/v1/people", headers=headers, json={"forenames": "Norman", "surname": "Often", "phones": [PHONE]}
+        ).json()
         for _ in range(calls):
-            made = http.post("/api/v1/contacts", headers=headers, json={
-                "channel": "999", "category": "concern_for_welfare", "person_ref": person["ref"],
-                "caller": {"phone": PHONE}, "text": "Caller wants to chat about the football results"})
+            made = http.post(
+                "/api/v1/contacts",
+                headers=headers,
+                json={
+                    "channel": "999",
+                    "category": "concern_for_welfare",
+                    "person_ref": person["ref"],
+                    "caller": {"phone": PHONE},
+                    "text": "Caller wants to chat about the football results",
+                },
+            )
             assert made.status_code == 201, made.text
-            done = http.post(f"/api/v1/incidents/{made.json()['incident_ref']}/resolve", headers=headers,
-                             json={"resolution": "no_police_matter", "note": "Not a police matter."})
+            done = http.post(
+                f"/api/v1/incidents/{made.json()['incident_ref']}/resolve",
+                headers=headers,
+                json={"resolution": "no_police_matter", "note": "Not a police matter."},
+            )
             assert done.status_code == 200, done.text
 
 

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,6 @@ from pydantic import SecretStr
 from peel.settings import Settings
 from peel.web.app import create_app
 from tests.support.services import free_port
-from tests.support.staff import add_user
 
 READY_SECONDS = 30.0
 STOP_SECONDS = 5.0
@@ -153,6 +153,10 @@ def run_cli(settings: Settings, cwd: Path, *args: str) -> None:
 
 def add_account(settings: Settings, username: str, role: str, team: str | None = None) -> None:
     """Add a staff account straight into a server's database (password ``tests.support.staff.PASSWORD``)."""
+    with warnings.catch_warnings():  # starlette's test client (imported by the helper) warns about httpx2
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from tests.support.staff import add_user
+
     app = create_app(settings)
     try:
         add_user(app, username, role, team)

@@ -1,5 +1,6 @@
 // Call-handler console: live caller look-up while typing, save the call, THRIVE proposal, grade, resolve.
 (function () {
+  const zone = (document.querySelector('meta[name="peel-timezone"]') || {}).content || "Europe/London";
   const $ = (id) => document.getElementById(id);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -27,7 +28,7 @@
       <div class="small muted">${m.basis.map(esc).join(" · ")}</div>
       <button type="button" class="small confirm">${confirmed === m.person_ref ? "Confirmed ✔" : "This is the caller"}</button>
       <button type="button" class="small reject">Not the caller</button></div>`).join("") || '<p class="muted">No matching person.</p>';
-    $("history").innerHTML = data.history.map((h) => `<tr><td class="when">${new Date(h.received_at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" })}</td>
+    $("history").innerHTML = data.history.map((h) => `<tr><td class="when">${new Date(h.received_at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short", timeZone: zone })}</td>
       <td><a href="/incidents/${esc(h.incident_ref)}" target="_blank">${esc(h.incident_ref)}</a>${h.role === "victim" ? " (victim)" : ""}</td>
       <td>${esc(h.category)}</td><td>${esc(h.grade || "")}</td><td>${esc(h.outcome.replace(/_/g, " "))}</td></tr>`).join("") || '<tr><td colspan="5" class="muted">No previous contact.</td></tr>';
     document.querySelectorAll(".match .confirm").forEach((b) => b.addEventListener("click", () => { confirmed = b.closest(".match").dataset.ref; lookupNow(); }));
@@ -89,7 +90,7 @@
     ev.preventDefault();
     try {
       const rec = await api("POST", `/api/v1/incidents/${incident}/thrive`, { ...assessment(), grade: $("grade").value, override_reason: $("override-reason").value });
-      $("decide-result").textContent = `Recorded ${rec.chosen_grade} (version ${rec.version})` + (rec.deadline ? `, attend by ${new Date(rec.deadline).toLocaleTimeString("en-GB")}` : "");
+      $("decide-result").textContent = `Recorded ${rec.chosen_grade} (version ${rec.version})` + (rec.deadline ? `, attend by ${new Date(rec.deadline).toLocaleTimeString("en-GB", { timeZone: zone })}` : "");
       $("resolve").hidden = !["G4", "G5"].includes(rec.chosen_grade);
       if (!$("resolve").hidden) $("resolve-note").focus();
     } catch (e) { $("after-error").textContent = e.message; }

@@ -1,5 +1,6 @@
 // Live feed on the home page: Server-Sent Events from /api/v1/events/stream (reconnects and resumes itself).
 (function () {
+  const zone = (document.querySelector('meta[name="peel-timezone"]') || {}).content || "Europe/London";
   const feed = document.getElementById("live-feed");
   const state = document.getElementById("live-state");
   if (!feed || !window.EventSource) return;
@@ -14,7 +15,7 @@
     const data = JSON.parse(msg.data);
     const li = document.createElement("li");
     li.dataset.event = data.name;
-    li.textContent = `${new Date(data.occurred_at).toLocaleTimeString("en-GB")} · ${describe(data)}`;
+    li.textContent = `${new Date(data.occurred_at).toLocaleTimeString("en-GB", { timeZone: zone })} · ${describe(data)}`;
     feed.prepend(li);
     while (feed.children.length > 50) feed.removeChild(feed.lastChild);
   };
