@@ -21,12 +21,15 @@ router = APIRouter(include_in_schema=False)
 def incidents_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("incident.list"))]
 ) -> HTMLResponse:
+    from peel.incidents import detail
+
     incidents = service.list_incidents(ctx.uow, None, 200)
+    timers = detail.timers(incidents, platform.settings)
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
         "incidents/list.html",
-        {"principal": ctx.principal, "incidents": incidents, "categories": CATEGORIES},
+        {"principal": ctx.principal, "incidents": incidents, "categories": CATEGORIES, "timers": timers},
     )
 
 
@@ -98,10 +101,14 @@ def incident_page(
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("incident.read"))],
 ) -> HTMLResponse:
-    incident = incident_out(ctx.uow, service.load_incident(ctx.uow, ref))
+    from peel.incidents import detail  # the page brings together contact handling's records of the incident
+
+    record = service.load_incident(ctx.uow, ref)
+    incident = incident_out(ctx.uow, record)
+    extra = detail.gather(ctx.uow, record, ctx.principal.role, platform.settings)
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
         "incidents/incident.html",
-        {"principal": ctx.principal, "incident": incident, "categories": CATEGORIES},
+        {"principal": ctx.principal, "incident": incident, "categories": CATEGORIES, **extra},
     )

@@ -196,3 +196,19 @@ def test_bad_calls_are_refused_and_store_nothing(app: FastAPI, client: TestClien
         assert client.post("/api/v1/contacts", json=body, headers=handler.headers).status_code == 422, body
     with platform_of(app).sessions() as session:
         assert session.execute(select(Contact.id)).first() is None
+
+
+def test_the_incident_page_shows_the_sla_timer_thrive_history_and_every_caller(
+    app: FastAPI, client: TestClient
+) -> None:
+    handler = staff(app, client, "call_handler")
+    made = call(client, handler, category="violence", text="Fight outside the pub", caller={"phone": "07700 900303"})
+    ref = made["incident_ref"]
+    urgent = thrive_body(threat={"score": 3, "reason": "fight now"}, harm={"score": 2, "reason": "injuries"})
+    client.post(f"/api/v1/incidents/{ref}/thrive", headers=handler.headers, json={**urgent, "in_progress": True})
+    page = client.get(f"/incidents/{ref}", headers={**handler.headers, "Accept": "text/html"}).text
+    assert 'id="sla"' in page and "left (target 15 min)" in page
+    assert "Version 1" in page and "fight now" in page
+    assert "Fight outside the pub" in page and made["ref"] not in page  # callers shown by name/number, not refs
+    listing = client.get("/incidents", headers={**handler.headers, "Accept": "text/html"}).text
+    assert "left (target 15 min)" in listing
