@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from peel.contact import duplicates, extraction
 from peel.contact.models import Contact, MatchDecision
 from peel.contact.sanitise import clean_text
-from peel.contact.schemas import ContactIn, DuplicateOut
+from peel.contact.schemas import ContactIn, DuplicateOut, SuggestedLink
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.core.references import next_reference
@@ -21,9 +21,10 @@ from peel.events.domain import DomainEvent
 from peel.incidents import schemas as incident_schemas
 from peel.incidents.models import Incident, IncidentPerson
 from peel.incidents.service import load_incident, open_incident
-from peel.people.models import Person, PhoneNumber
+from peel.people.models import Person, PersonPhone, PhoneNumber, Vehicle
 from peel.people.schemas import LocationIn
 from peel.people.service import phone_record
+from peel.people.vrm import display_vrm, normalise_vrm
 
 DUPLICATE_WINDOW = timedelta(hours=2)
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
@@ -38,6 +39,7 @@ class Intake:
     entities: list[extraction.Entity]
     duplicates: list[DuplicateOut]
     receipt_token: str | None = None
+    links: list[SuggestedLink] = field(default_factory=list)
 
 
 def take_call(uow: UnitOfWork, data: ContactIn, now: datetime | None = None) -> Intake:
@@ -143,7 +145,50 @@ def _record(
         )
     )
     found = [] if join_ref else find_duplicates(uow, incident, text, now)
-    return Intake(contact, incident, caller, warnings, entities, found, receipt)
+    links = [] if public else suggested_links(uow, entities)
+    return Intake(contact, incident, caller, warnings, entities, found, receipt, links)
+
+
+def suggested_links(uow: UnitOfWork, entities: list[extraction.Entity]) -> list[SuggestedLink]:
+    """Records the text points to: people with a mentioned phone number, vehicles with a mentioned mark.
+    Suggestions only: the handler decides whether to link them. Restricted people are never suggested."""
+    out: list[SuggestedLink] = []
+    phones = [e.value for e in entities if e.kind == "phone"]
+    if phones:
+        rows = uow.session.execute(
+            select(Person, PhoneNumber.e164)
+            .join(PersonPhone, PersonPhone.person_id == Person.id)
+            .join(PhoneNumber, PhoneNumber.id == PersonPhone.phone_id)
+            .where(PhoneNumber.e164.in_(phones), Person.restricted.is_(False))
+            .limit(20)
+        ).all()
+        for person, e164 in rows:
+            out.append(
+                SuggestedLink(
+                    kind="person",
+                    value=e164,
+                    ref=person.ref,
+                    label=f"{person.forenames} {person.surname} has phone {e164}",
+                )
+            )
+            uow.audit("person.read", "person", person.ref, detail="suggested from a number in a contact's text")
+    for entity in (e for e in entities if e.kind == "vrm"):
+        try:
+            vrm = normalise_vrm(entity.value)
+        except InvalidInput:
+            continue
+        vehicle = uow.session.execute(select(Vehicle).where(Vehicle.vrm == vrm)).scalar_one_or_none()
+        if vehicle is not None:
+            out.append(
+                SuggestedLink(
+                    kind="vehicle",
+                    value=vrm,
+                    ref=vrm,
+                    label=f"{display_vrm(vrm)}: {vehicle.colour} {vehicle.make} {vehicle.model}".strip(),
+                )
+            )
+            uow.audit("vehicle.read", "vehicle", vrm, detail="suggested from a mark in a contact's text")
+    return out
 
 
 def _decisions(

@@ -46,6 +46,7 @@ def contact_out(ctx: Ctx, result: intake.Intake) -> ContactOut:
         warnings=result.warnings,
         entities=[{"kind": e.kind, "value": e.value, "start": e.start, "end": e.end} for e in result.entities],
         duplicates=result.duplicates,
+        links=result.links,
         thrive_suggestion=thrive.suggest_dimensions(c.category, result.entities).as_dict(),
     )
 

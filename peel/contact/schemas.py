@@ -55,6 +55,13 @@ class DuplicateOut(BaseModel):
     reasons: list[str]
 
 
+class SuggestedLink(BaseModel):
+    kind: str  # "person" or "vehicle"
+    value: str  # what the text said, normalised (E.164, compact mark)
+    ref: str
+    label: str
+
+
 class ContactOut(BaseModel):
     ref: str
     incident_ref: str
@@ -66,6 +73,7 @@ class ContactOut(BaseModel):
     warnings: list[str]
     entities: list[dict[str, str | int]]
     duplicates: list[DuplicateOut]
+    links: list[SuggestedLink] = Field(default_factory=list, description="records the text points to")
     thrive_suggestion: dict[str, dict[str, str | int]] = Field(
         default_factory=dict, description="THRIVE scores suggested from the category and what the text mentions"
     )

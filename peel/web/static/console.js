@@ -58,7 +58,8 @@
       incident = made.incident_ref;
       $("after").hidden = false;
       $("incident-ref").textContent = incident; $("incident-ref").href = "/incidents/" + incident;
-      $("entity-warnings").innerHTML = made.warnings.map((w) => `<span class="flag warning">${esc(w)}</span>`).join(" ");
+      $("entity-warnings").innerHTML = made.warnings.map((w) => `<span class="flag warning">${esc(w)}</span>`).join(" ")
+        + made.links.map((l) => `<div class="match">Mentioned: <a href="${l.kind === "person" ? "/people/" + esc(l.ref) : "#"}" target="_blank">${esc(l.label)}</a></div>`).join("");
       $("duplicates").innerHTML = made.duplicates.map((d) => `<div class="match">Possible duplicate of <a href="/incidents/${esc(d.incident_ref)}">${esc(d.incident_ref)}</a>
         (${Math.round(d.distance_m)} m, ${Math.round(d.minutes_apart)} min apart): ${d.reasons.map(esc).join(" · ")}
         <button type="button" class="small merge" data-into="${esc(d.incident_ref)}">Same event: merge</button></div>`).join("");

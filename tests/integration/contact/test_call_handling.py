@@ -160,6 +160,19 @@ def test_free_text_yields_phones_vehicles_postcodes_and_weapon_warnings(app: Fas
     assert any("knife" in w for w in made["warnings"])
 
 
+def test_numbers_and_marks_in_the_text_suggest_links_to_known_records(app: FastAPI, client: TestClient) -> None:
+    handler = staff(app, client, "call_handler")
+    person = client.post(
+        "/api/v1/people",
+        headers=handler.headers,
+        json={"forenames": "Dee", "surname": "Known", "phones": ["07700 900404"]},
+    ).json()
+    client.post("/api/v1/vehicles", headers=handler.headers, json={"vrm": "AB12CDE", "make": "Ford", "colour": "red"})
+    made = call(client, handler, text="The driver of AB12 CDE, phone 07700900404, is threatening people")
+    links = {(link["kind"], link["ref"]) for link in made["links"]}
+    assert ("person", person["ref"]) in links and ("vehicle", "AB12CDE") in links
+
+
 def test_a_rejected_match_is_remembered_and_a_confirmed_one_is_preferred(app: FastAPI, client: TestClient) -> None:
     handler = staff(app, client, "call_handler")
     people = [
