@@ -49,7 +49,7 @@ def take_call(uow: UnitOfWork, data: ContactIn, now: datetime | None = None) -> 
     phone = phone_record(uow, data.caller.phone) if data.caller.phone else None
     caller = _confirmed_caller(uow, data.person_ref)
     name = " ".join(p for p in (data.caller.forenames, data.caller.surname) if p)
-    return _record(
+    return record_contact(
         uow,
         data.channel,
         text,
@@ -74,7 +74,7 @@ def _confirmed_caller(uow: UnitOfWork, ref: str | None) -> Person | None:
     return person
 
 
-def _record(
+def record_contact(
     uow: UnitOfWork,
     channel: str,
     text: str,
@@ -92,6 +92,7 @@ def _record(
     service_code: str | None = None,
     public: bool = False,
 ) -> Intake:
+    """Record any contact (call, online report, tip, Open311 request) on a new or an existing incident."""
     entities = extraction.extract(text)
     warnings = list(extraction.warnings(entities))
     if join_ref:

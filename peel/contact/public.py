@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from peel.contact.intake import _record
+from peel.contact.intake import record_contact
 from peel.contact.models import Contact, ReportUpdate
 from peel.contact.sanitise import clean_text, coarsen_location, coarsen_time, honeypot_tripped
 from peel.core.clock import utcnow
@@ -134,7 +134,7 @@ def submit(
         if not anonymous and contact_details:
             text = f"{text}\n\nContact details given: {clean_text(contact_details, limit=200)}"
         with platform.uow(_actor(request)) as uow:
-            intake = _record(
+            intake = record_contact(
                 uow,
                 "anonymous" if anonymous else "online",
                 text,

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from peel.contact.intake import _record
+from peel.contact.intake import record_contact
 from peel.contact.models import Contact
 from peel.contact.open311 import (
     DEFAULT_SERVICES,
@@ -147,7 +147,7 @@ def _store(platform: Any, valid: Any, ip: str, rid: str) -> Contact:
         lines.append(f"Email given: {valid.email}")
     with platform.uow(Actor(None, "open311", "public", None, ip, rid)) as uow:
         phone = phone_record(uow, valid.phone) if valid.phone else None
-        intake = _record(
+        intake = record_contact(
             uow,
             "open311",
             "\n".join(lines)[:4000],
