@@ -3,13 +3,14 @@
 Times are UTC epoch seconds (int64); positions are WGS84 longitude/latitude. Each event carries the id it had in its
 source (so that re-importing the same file changes nothing), a crime type and a discovery channel. The channel says
 how the police came to know of the crime, which matters for the feedback-loop guard: crimes *found* by officers
-follow patrols, crimes *reported* by victims mostly do not.
+follow patrols, crimes *reported* by victims mostly do not. An optional ``area_code`` names the statistical area the
+source placed the event in (the LSOA code of data.police.uk rows); it is ``""`` where the source has none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Final
 
 import numpy as np
@@ -45,10 +46,14 @@ class EventSet:
     lat: FloatArray
     crime_type: StrArray
     channel: StrArray
+    # The source's statistical area per event ("" = none); left out, every event gets "".
+    area_code: StrArray = field(default_factory=lambda: np.zeros(0, dtype=np.str_))
 
     def __post_init__(self) -> None:
         n = len(self.time)
-        for name in ("source_id", "lon", "lat", "crime_type", "channel"):
+        if n and len(self.area_code) == 0:
+            object.__setattr__(self, "area_code", np.full(n, "", dtype=np.str_))
+        for name in ("source_id", "lon", "lat", "crime_type", "channel", "area_code"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows, expected {n}")
 
@@ -60,14 +65,12 @@ class EventSet:
         return self.time.astype("datetime64[s]")
 
     def take(self, index: NDArray[np.bool_] | NDArray[np.intp]) -> EventSet:
-        return EventSet(
-            source_id=self.source_id[index],
-            time=self.time[index],
-            lon=self.lon[index],
-            lat=self.lat[index],
-            crime_type=self.crime_type[index],
-            channel=self.channel[index],
-        )
+        return EventSet(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @property
+    def has_area_codes(self) -> bool:
+        """True when some event carries a source area code (an LSOA for data.police.uk)."""
+        return bool(len(self)) and bool(np.any(self.area_code != ""))
 
     def before(self, t: int) -> EventSet:
         """Events strictly before epoch second ``t``: what a forecaster standing at ``t`` may know."""
@@ -110,6 +113,7 @@ def make_events(
     lat: Sequence[float] | FloatArray,
     crime_type: Sequence[str],
     channel: Sequence[str] | None = None,
+    area_code: Sequence[str] | None = None,
 ) -> EventSet:
     """Build an :class:`EventSet` from plain sequences, checking channels and coordinates."""
     n = len(time)
@@ -128,6 +132,7 @@ def make_events(
         lat=lats.reshape(n),
         crime_type=np.asarray(crime_type, dtype=np.str_).reshape(n),
         channel=channels.reshape(n),
+        area_code=np.asarray(area_code if area_code is not None else [""] * n, dtype=np.str_).reshape(n),
     )
 
 
@@ -140,14 +145,7 @@ def merge(*sets: EventSet) -> EventSet:
     never duplicates), and sort by time."""
     if not sets:
         return empty_events()
-    cat = EventSet(
-        source_id=np.concatenate([s.source_id for s in sets]),
-        time=np.concatenate([s.time for s in sets]),
-        lon=np.concatenate([s.lon for s in sets]),
-        lat=np.concatenate([s.lat for s in sets]),
-        crime_type=np.concatenate([s.crime_type for s in sets]),
-        channel=np.concatenate([s.channel for s in sets]),
-    )
+    cat = EventSet(**{f.name: np.concatenate([getattr(s, f.name) for s in sets]) for f in fields(EventSet)})
     # np.unique returns the first index; reverse so that "first" means "last imported".
     reversed_ids = cat.source_id[::-1]
     _, first_in_reversed = np.unique(reversed_ids, return_index=True)

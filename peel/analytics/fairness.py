@@ -46,17 +46,23 @@ def disparity_by_area(
     coverage: float,
     population: dict[str, float] | None = None,
 ) -> list[AreaDisparity]:
-    """Per area label (one per cell), its share of the flagged cells, of crime and (if given) of population."""
+    """Per area label (one per cell), its share of the flagged cells, of crime and (if given) of population.
+
+    Population shares are over the labelled areas found in ``population`` (the areas the cells cover), so they sum
+    to 1 over those; an area missing from ``population`` gets ``None``, as does every area when none is given.
+    """
     lab = np.asarray(labels, dtype=np.str_)
     share = flagged_share(scores, max(1, round(coverage * len(scores))))
     total_flag, total_crime = share.sum(), max(float(actual.sum()), 1e-12)
-    total_pop = sum(population.values()) if population else 0.0
+    names = [str(n) for n in np.unique(lab)]
+    pops = {n: float(population[n]) for n in names if n in population} if population else {}
+    total_pop = sum(pops.values())
     out = []
-    for name in np.unique(lab):
+    for name in names:
         sel = lab == name
-        pop = None if not population else population.get(str(name), 0.0) / total_pop if total_pop else None
+        pop = pops[name] / total_pop if name in pops and total_pop > 0 else None
         out.append(
-            AreaDisparity(str(name), float(share[sel].sum() / total_flag), float(actual[sel].sum() / total_crime), pop)
+            AreaDisparity(name, float(share[sel].sum() / total_flag), float(actual[sel].sum() / total_crime), pop)
         )
     return out
 

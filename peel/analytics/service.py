@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from peel.analytics.areas import area_tables
 from peel.analytics.backtest.report import ModelCard, render_report
 from peel.analytics.backtest.rolling import BacktestResult, run_backtest
 from peel.analytics.events import EventSet, FloatArray
@@ -18,10 +19,12 @@ from peel.analytics.grid import Points, SquareGrid, StudyArea, project
 from peel.analytics.methods import BASELINES, BEST, make_method
 from peel.analytics.methods.base import DAY, Forecaster
 from peel.analytics.periods import Period
+from peel.analytics.population import load_lsoa_population
 from peel.analytics.tuning import describe
 
 # The study area is the cells with at least one event in the three years before the first period.
 AREA_HISTORY_DAYS = 3 * 365.0
+COVERAGE = 0.05  # the report's headline coverage, also used for the fairness tables
 
 
 @dataclass(frozen=True)
@@ -99,4 +102,15 @@ def backtest_report(
             "Defaults were tuned on St. Louis 2018-01..06 weekly periods only (docs/analytics.md).",
         ],
     )
-    return result, render_report(result, card, BEST, BASELINES, last_scores, last_actual)
+    areas = area_tables(
+        prepared.area,
+        prepared.points,
+        prepared.events.area_code,
+        last_scores[BEST],
+        last_actual,
+        COVERAGE,
+        load_lsoa_population() if prepared.events.has_area_codes else None,
+    )
+    if areas.kind == "lsoa":
+        card.notes.append(f"Population: {areas.population or 'none found'}; cells → LSOAs by majority of events.")
+    return result, render_report(result, card, BEST, BASELINES, last_scores, last_actual, COVERAGE, areas)

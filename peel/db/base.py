@@ -47,6 +47,8 @@ class Base(DeclarativeBase):
 
 def all_models() -> type[Base]:
     """Import every capability's models so Base.metadata is complete (for Alembic and tests)."""
+    from peel.analytics import models as _analytics  # noqa: F401
+    from peel.analytics.patrol import models as _patrol  # noqa: F401
     from peel.audit import models as _audit  # noqa: F401
     from peel.cases import models as _cases  # noqa: F401
     from peel.contact import models as _contact  # noqa: F401

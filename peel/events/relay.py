@@ -53,8 +53,9 @@ class OutboxRelay:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # A batch already handed to a worker thread finishes on its own; shutdown must not wait on it forever.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=5)
 
     def nudge(self) -> None:
         """Called from any thread after a commit that wrote events: publish now rather than at the next poll."""

@@ -120,6 +120,10 @@ def _warm_up(platform: Platform) -> None:
 
 
 def _routes(app: FastAPI) -> None:
+    from peel.analytics.patrol import pages as patrol_pages
+    from peel.analytics.patrol import routes as patrol_routes
+    from peel.analytics.workspace import pages as analytics_pages
+    from peel.analytics.workspace import routes as analytics_routes
     from peel.audit import routes as audit_routes
     from peel.cases import routes as case_routes
     from peel.contact import pages as contact_pages
@@ -152,6 +156,10 @@ def _routes(app: FastAPI) -> None:
         open311_routes,
         audit_routes,
         event_routes,
+        analytics_routes,
+        analytics_pages,
+        patrol_routes,
+        patrol_pages,
     ):
         app.include_router(module.router)
 

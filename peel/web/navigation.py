@@ -15,6 +15,8 @@ LINKS: tuple[tuple[str, str, str], ...] = (
     ("Units", "/units", "unit.read"),
     ("Cases", "/cases", "case.list"),
     ("Contact dashboard", "/contact/dashboard", "contact.dashboard"),
+    ("Analytics", "/analytics", "analytics.read"),
+    ("Patrol", "/patrol", "patrol.read"),
     ("Audit", "/audit", "audit.verify"),
     ("Users", "/admin/users", "user.list"),
 )

@@ -13,10 +13,12 @@ from importlib import metadata
 
 import numpy as np
 
+from peel.analytics.areas import AreaTables, area_tables
 from peel.analytics.backtest.rolling import BacktestResult
 from peel.analytics.backtest.svg import heat_map, line_chart
 from peel.analytics.events import FloatArray
-from peel.analytics.fairness import calibration, disparity_by_area
+from peel.analytics.fairness import AreaDisparity, calibration
+from peel.analytics.grid import Points
 
 
 @dataclass
@@ -77,29 +79,39 @@ def _comparison_table(result: BacktestResult, baselines: tuple[str, ...], covera
     return "<table>" + "".join(rows) + "</table>"
 
 
-def _fairness(
-    result: BacktestResult, last_scores: FloatArray, last_actual: FloatArray, coverage: float, tile_cells: int
-) -> str:
-    grid, mask = result.area.grid, result.area.mask
-    ii, jj = np.nonzero(mask)
-    labels = [f"tile {i // tile_cells}-{j // tile_cells}" for i, j in zip(ii, jj, strict=True)]
-    rows = sorted(disparity_by_area(labels, last_scores, last_actual, coverage), key=lambda r: -r.share_flagged)
-    body = "".join(
-        f"<tr><td>{escape(r.area)}</td><td>{r.share_flagged:.1%}</td><td>{r.share_crime:.1%}</td>"
-        f"<td>{'n/a' if r.share_population is None else f'{r.share_population:.1%}'}</td></tr>"
-        for r in rows[:15]
+def _share(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
+
+
+def _area_rows(rows: list[AreaDisparity], names: dict[str, str], limit: int) -> str:
+    return "".join(
+        f"<tr><td>{escape(r.area)}{' ' + escape(names[r.area]) if r.area in names else ''}</td>"
+        f"<td>{r.share_flagged:.1%}</td><td>{r.share_crime:.1%}</td><td>{_share(r.share_population)}</td></tr>"
+        for r in rows[:limit]
     )
+
+
+_AREA_HEAD = "<tr><th>area</th><th>share of flagged cells</th><th>share of crime</th><th>share of population</th></tr>"
+
+
+def _fairness(areas: AreaTables, last_scores: FloatArray, last_actual: FloatArray, coverage: float) -> str:
+    limit = 15
+    what = "LSOA (ONS 2011 Census population)" if areas.kind == "lsoa" else "area"
+    larger = (
+        f"<h3>Disparity by local authority (sum of its LSOAs)</h3><table>{_AREA_HEAD}"
+        f"{_area_rows(areas.larger, {}, len(areas.larger))}</table>"
+        if areas.larger
+        else ""
+    )
+    notes = "".join(f"<p>{escape(n)}</p>" for n in areas.notes)
     cal = "".join(
         f"<tr><td>{b.lower:.3g}–{b.upper:.3g}</td><td>{b.cells}</td><td>{b.predicted:.3f}</td>"
         f"<td>{b.observed:.3f}</td></tr>"
         for b in calibration(last_scores, last_actual)
     )
-    size_km = grid.cell_size * tile_cells / 1000
     return (
-        f"<h3>Disparity by area (last period, {coverage:.0%} flagged, {size_km:g} km tiles, top 15)</h3>"
-        "<table><tr><th>area</th><th>share of flagged cells</th><th>share of crime</th>"
-        f"<th>share of population</th></tr>{body}</table>"
-        "<p>Population shares need a population table for the areas; none was given for this run.</p>"
+        f"<h3>Disparity by {what} (last period, {coverage:.0%} flagged, top {limit} of {len(areas.areas)})</h3>"
+        f"<table>{_AREA_HEAD}{_area_rows(areas.areas, areas.names, limit)}</table>{larger}{notes}"
         "<h3>Calibration (last period, score deciles)</h3><table><tr><th>score range</th><th>cells</th>"
         f"<th>mean predicted</th><th>mean observed</th></tr>{cal}</table>"
     )
@@ -113,8 +125,14 @@ def render_report(
     last_scores: dict[str, FloatArray],
     last_actual: FloatArray,
     headline_coverage: float = 0.05,
+    areas: AreaTables | None = None,
 ) -> str:
-    """The report as one HTML string. ``last_scores`` are the last period's study-area scores per method."""
+    """The report as one HTML string. ``last_scores`` are the last period's study-area scores per method;
+    ``areas`` the disparity tables for the best method (default: ~2 km tiles, no population)."""
+    if areas is None:
+        no_codes = np.zeros(0, dtype=np.str_)
+        empty = Points(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), result.area.grid.crs)
+        areas = area_tables(result.area, empty, no_codes, last_scores[best], last_actual, headline_coverage, None)
     pai_curve = line_chart(
         [c * 100 for c in result.coverages],
         {m: [result.summary("pai", c)[m].mean for c in result.coverages] for m in result.methods},
@@ -167,7 +185,7 @@ text-align:left;vertical-align:top}}small{{color:#666}}</style></head><body>
 <h2>All methods</h2>{_results_table(result)}
 <h2>Plots</h2>{pai_curve}{over_time}<div>{mapped}</div>
 <h2>Model card</h2><table>{card_html}</table><ul>{notes}</ul>
-<h2>Fairness</h2>{_fairness(result, last_scores[best], last_actual, headline_coverage, tile_cells=14)}
+<h2>Fairness</h2>{_fairness(areas, last_scores[best], last_actual, headline_coverage)}
 <p>Place-based only: Peel scores places, never people.</p>
 </body></html>
 """

@@ -3,7 +3,8 @@
 Twelve columns: Crime ID, Month, Reported by, Falls within, Longitude, Latitude, Location, LSOA code, LSOA name,
 Crime type, Last outcome category, Context. Times are month-level only, so each event is placed at 00:00 UTC on
 the first of its month and only monthly periods make sense. Anti-social behaviour rows have no Crime ID and get a
-content-hash id. Points are already snapped to anonymous map points; rows with no location are rejected.
+content-hash id. Points are already snapped to anonymous map points; rows with no location are rejected. The LSOA
+code is kept as the event's ``area_code`` (for population shares in the fairness tables; "" when blank).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def parse_police_uk(source: str, text: str) -> ImportResult:
     lats: list[float] = []
     types: list[str] = []
     channels: list[str] = []
+    lsoas: list[str] = []
     for line, row in rows(text):
         m = _MONTH.match(row.get("month", ""))
         if not m or not 1 <= int(m.group(2)) <= 12:
@@ -50,4 +52,6 @@ def parse_police_uk(source: str, text: str) -> ImportResult:
         lats.append(lat)
         types.append(crime_type)
         channels.append(OFFICER_INITIATED if crime_type in OFFICER_INITIATED_TYPES else REPORTED)
-    return ImportResult(make_events(ids, times, lons, lats, types, channels).sorted_by_time(), rejected)
+        lsoas.append(row.get("lsoacode", "").strip()[:16])
+    events = make_events(ids, times, lons, lats, types, channels, area_code=lsoas)
+    return ImportResult(events.sorted_by_time(), rejected)
