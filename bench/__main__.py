@@ -1,7 +1,7 @@
-"""``python -m bench [core|roads|analytics] [options]``: run the benchmarks, each printing its own table.
+"""``python -m bench [core|roads|analytics|contact] [options]``: run the benchmarks, each printing its own table.
 
-With no name, runs core, then roads, then analytics when that module is present. With a name, runs only that one
-and passes it the remaining options (e.g. ``python -m bench core --requests 500``).
+With no name, runs core, then roads, then analytics and contact when those modules are present. With a name, runs
+only that one and passes it the remaining options (e.g. ``python -m bench core --requests 500``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-ORDER = ("core", "roads", "analytics")
+ORDER = ("core", "roads", "analytics", "contact")
 
 
 def _load(name: str, required: bool) -> ModuleType | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from peel.core.errors import Forbidden, NotAuthenticated
@@ -31,6 +31,8 @@ def get_platform(request: Request) -> Platform:
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
+# A numeric record id in a path: bounded so an absurd id is a 422, not an overflow in the database driver.
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="record id")]
 
 
 def request_id(request: Request) -> str:

@@ -82,8 +82,9 @@ def install(app: FastAPI) -> None:
             return page(request, exc.status_code, title, detail)
         return problem(exc.status_code, title, detail)
 
+    @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
-    async def _unstorable(request: Request, exc: DataError) -> Response:
+    async def _unstorable(request: Request, exc: Exception) -> Response:
         # The database refused a value (a NUL character, a number out of range): bad input, and the
         # transaction it was in has rolled back, so nothing changed.
         detail = "The input holds a value that cannot be stored (for example a NUL character); nothing was changed."

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from peel.analytics.patrol import service
 from peel.core.clock import utcnow
-from peel.web.deps import Authorize, Ctx, PlatformDep
+from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 from peel.workforce.models import Team
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +30,7 @@ def patrol_page(
 
 @router.post("/patrol/tasks/{task_id}/visits")
 def log_visit_page(
-    task_id: int,
+    task_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("patrol.log"))],
     minutes: Annotated[int, Form(ge=1, le=720)],
 ) -> Response:
@@ -41,7 +41,7 @@ def log_visit_page(
 
 @router.get("/patrol/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
-    plan_id: int,
+    plan_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("patrol.exposure"))],

@@ -12,14 +12,14 @@ from peel.analytics.patrol import service
 from peel.analytics.patrol.models import PatrolPlan, PatrolVisit
 from peel.analytics.workspace.runs import get_forecast
 from peel.core.clock import utcnow
-from peel.web.deps import Authorize, Ctx
+from peel.web.deps import Authorize, Ctx, RecordId
 
 router = APIRouter(prefix="/api/v1/patrol", tags=["patrol"])
 
 
 class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    forecast_id: int
+    forecast_id: RecordId
     team: str = Field(min_length=1, max_length=80)
     eligible: int = Field(20, ge=1, le=500, description="Top cells of the forecast taking part (tasked + control).")
     control_share: float = Field(0.25, ge=0, lt=1, description="Share of the eligible cells held back as controls.")
@@ -38,7 +38,7 @@ class PlanCellOut(BaseModel):
 
 class PlanOut(BaseModel):
     id: int
-    forecast_id: int
+    forecast_id: RecordId
     team_id: int
     seed: int
     eligible_cells: int
@@ -106,7 +106,7 @@ def my_tasks(ctx: Annotated[Ctx, Depends(Authorize("patrol.read"))]) -> list[dic
 
 
 @router.post("/tasks/{task_id}/visits", response_model=VisitOut, status_code=201)
-def log_task_visit(task_id: int, body: VisitIn, ctx: Annotated[Ctx, Depends(Authorize("patrol.log"))]) -> VisitOut:
+def log_task_visit(task_id: RecordId, body: VisitIn, ctx: Annotated[Ctx, Depends(Authorize("patrol.log"))]) -> VisitOut:
     visit = service.log_visit(ctx.uow, task_id, body.minutes, body.visited_at)
     out = _visit_out(visit)
     ctx.uow.commit()
@@ -115,7 +115,7 @@ def log_task_visit(task_id: int, body: VisitIn, ctx: Annotated[Ctx, Depends(Auth
 
 @router.post("/plans/{plan_id}/visits", response_model=VisitOut, status_code=201)
 def log_position_visit(
-    plan_id: int, body: PositionVisitIn, ctx: Annotated[Ctx, Depends(Authorize("patrol.log"))]
+    plan_id: RecordId, body: PositionVisitIn, ctx: Annotated[Ctx, Depends(Authorize("patrol.log"))]
 ) -> VisitOut:
     """Time spent at a position, credited to the plan cell containing it (treated or control)."""
     plan = service.get_plan(ctx.uow, plan_id)
@@ -126,7 +126,7 @@ def log_position_visit(
 
 
 @router.get("/plans/{plan_id}/exposure")
-def plan_exposure(plan_id: int, ctx: Annotated[Ctx, Depends(Authorize("patrol.exposure"))]) -> dict[str, Any]:
+def plan_exposure(plan_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("patrol.exposure"))]) -> dict[str, Any]:
     """Patrol minutes per cell, and per arm (treated vs control)."""
     plan = service.get_plan(ctx.uow, plan_id)
     out = {

@@ -22,7 +22,7 @@ from peel.analytics.workspace.forecasting import ForecastRequest
 from peel.analytics.workspace.knox import KnoxRequest, run_knox
 from peel.analytics.workspace.routes import import_file
 from peel.core.errors import InvalidInput
-from peel.web.deps import Authorize, Ctx, PlatformDep
+from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 from peel.workforce.models import Team
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +88,7 @@ def own_records_page(
 
 @router.get("/analytics/datasets/{dataset_id}", response_class=HTMLResponse)
 def dataset_page(
-    dataset_id: int,
+    dataset_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
@@ -107,7 +107,7 @@ def dataset_page(
 
 @router.post("/analytics/datasets/{dataset_id}/forecast")
 def forecast_page(
-    dataset_id: int,
+    dataset_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
     method: Annotated[str, Form(max_length=24)] = "best",
     start: Annotated[str, Form(max_length=10)] = "",
@@ -134,7 +134,7 @@ def forecast_page(
 
 @router.get("/analytics/forecasts/{forecast_id}", response_class=HTMLResponse)
 def forecast_view(
-    forecast_id: int,
+    forecast_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
@@ -153,7 +153,7 @@ def forecast_view(
 
 @router.post("/analytics/forecasts/{forecast_id}/patrol")
 def patrol_plan_page(
-    forecast_id: int,
+    forecast_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("patrol.plan"))],
     team: Annotated[str, Form(min_length=1, max_length=80)],
     eligible: Annotated[int, Form(ge=1, le=500)] = 20,
@@ -174,7 +174,7 @@ def patrol_plan_page(
 
 @router.post("/analytics/datasets/{dataset_id}/backtest")
 def backtest_page(
-    dataset_id: int,
+    dataset_id: RecordId,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
     start: Annotated[str, Form(max_length=10)],
@@ -195,7 +195,7 @@ def backtest_page(
 
 @router.get("/analytics/backtests/{run_id}", response_class=HTMLResponse)
 def backtest_view(
-    run_id: int,
+    run_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
@@ -207,7 +207,7 @@ def backtest_view(
 
 @router.get("/analytics/datasets/{dataset_id}/near-repeat", response_class=HTMLResponse)
 def near_repeat_page(
-    dataset_id: int,
+    dataset_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],

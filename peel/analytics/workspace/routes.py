@@ -26,7 +26,7 @@ from peel.analytics.workspace.schemas import (
     OwnRecordsIn,
 )
 from peel.core.errors import Conflict, InvalidInput
-from peel.web.deps import Authorize, Ctx, PlatformDep
+from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -88,7 +88,7 @@ def own_records(body: OwnRecordsIn, ctx: Annotated[Ctx, Depends(Authorize("analy
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetDetailOut)
-def dataset_detail(dataset_id: int, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> DatasetDetailOut:
+def dataset_detail(dataset_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> DatasetDetailOut:
     d = datasets.get_dataset(ctx.uow, dataset_id)
     out = DatasetDetailOut(
         **DatasetOut.of(d).model_dump(),
@@ -103,7 +103,7 @@ def dataset_detail(dataset_id: int, ctx: Annotated[Ctx, Depends(Authorize("analy
 
 @router.post("/datasets/{dataset_id}/imports", response_model=ImportOut, status_code=201)
 def import_more(
-    dataset_id: int,
+    dataset_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.import"))],
     file: Annotated[UploadFile, File(description="Another file of the dataset's source kind.")],
 ) -> ImportOut:
@@ -116,7 +116,7 @@ def import_more(
 
 @router.get("/datasets/{dataset_id}/events.geojson")
 def events_geojson(
-    dataset_id: int,
+    dataset_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
     limit: Annotated[int, Query(ge=1, le=20_000)] = 5000,
 ) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def events_geojson(
 
 @router.get("/datasets/{dataset_id}/aggregate")
 def aggregate(
-    dataset_id: int,
+    dataset_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
     kind: Annotated[str, Query(pattern="^(h3|grid)$")] = "h3",
     resolution: Annotated[int, Query(ge=5, le=11)] = 8,
@@ -168,7 +168,7 @@ def forecast_request(body: ForecastIn) -> ForecastRequest:
 
 @router.post("/datasets/{dataset_id}/forecasts", response_model=ForecastOut, status_code=201)
 def forecast(
-    dataset_id: int, body: ForecastIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
+    dataset_id: RecordId, body: ForecastIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
 ) -> ForecastOut:
     """Forecast one period from events strictly before it; cells best first, the top ``coverage`` flagged."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
@@ -178,7 +178,7 @@ def forecast(
 
 
 @router.get("/forecasts/{forecast_id}", response_model=ForecastOut)
-def get_forecast(forecast_id: int, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> ForecastOut:
+def get_forecast(forecast_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> ForecastOut:
     out = ForecastOut.of(runs.get_forecast(ctx.uow, forecast_id))
     ctx.uow.audit("analytics.read", "hotspot_forecast", forecast_id)
     ctx.uow.commit()
@@ -187,7 +187,7 @@ def get_forecast(forecast_id: int, ctx: Annotated[Ctx, Depends(Authorize("analyt
 
 @router.get("/forecasts/{forecast_id}/cells.geojson")
 def forecast_cells(
-    forecast_id: int,
+    forecast_id: RecordId,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
     flagged_only: bool = True,
 ) -> dict[str, Any]:
@@ -198,7 +198,7 @@ def forecast_cells(
 
 
 @router.get("/forecasts/{forecast_id}/export.csv", response_class=Response)
-def export_forecast(forecast_id: int, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> Response:
+def export_forecast(forecast_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> Response:
     """Every study-area cell in the interchange format (``period_start,period_end,crs,cell_size_m,x0,y0,score``)."""
     f = runs.get_forecast(ctx.uow, forecast_id)
     body = f.export_csv
@@ -210,7 +210,7 @@ def export_forecast(forecast_id: int, ctx: Annotated[Ctx, Depends(Authorize("ana
 
 @router.post("/datasets/{dataset_id}/backtests", response_model=BacktestOut, status_code=202)
 def start_backtest(
-    dataset_id: int,
+    dataset_id: RecordId,
     body: BacktestIn,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
@@ -226,14 +226,14 @@ def start_backtest(
 
 
 @router.get("/backtests/{run_id}", response_model=BacktestOut)
-def backtest_status(run_id: int, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> BacktestOut:
+def backtest_status(run_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> BacktestOut:
     out = BacktestOut.of(runs.get_backtest(ctx.uow, run_id))
     ctx.uow.commit()
     return out
 
 
 @router.get("/backtests/{run_id}/report", response_class=HTMLResponse)
-def backtest_report(run_id: int, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> HTMLResponse:
+def backtest_report(run_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> HTMLResponse:
     """The engine's self-contained HTML report (plots, model card, fairness tables)."""
     run = runs.get_backtest(ctx.uow, run_id)
     if run.status != "done" or not run.report_html:
@@ -258,7 +258,7 @@ def knox_request(body: KnoxIn) -> KnoxRequest:
 
 @router.post("/datasets/{dataset_id}/near-repeat")
 def near_repeat(
-    dataset_id: int, body: KnoxIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
+    dataset_id: RecordId, body: KnoxIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
 ) -> dict[str, Any]:
     """Knox test with Monte-Carlo permutations and Benjamini–Hochberg control (bounded for the web)."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
