@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,12 +22,11 @@ from peel.events.domain import DomainEvent
 from peel.incidents import schemas as incident_schemas
 from peel.incidents.models import Incident, IncidentPerson
 from peel.incidents.service import load_incident, open_incident
-from peel.people.models import Person, PersonPhone, PhoneNumber, Vehicle
+from peel.people.models import Location, Person, PersonPhone, PhoneNumber, Vehicle
 from peel.people.schemas import LocationIn
 from peel.people.service import phone_record
 from peel.people.vrm import display_vrm, normalise_vrm
 
-DUPLICATE_WINDOW = timedelta(hours=2)
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
 
 
@@ -231,45 +231,30 @@ def _decisions(
 
 
 def find_duplicates(uow: UnitOfWork, incident: Incident, text: str, now: datetime) -> list[DuplicateOut]:
-    """Open incidents near in space and time that may be the same event (the handler decides)."""
+    """Open incidents that may be the same event (the handler decides). Only probable duplicates are shown, so
+    the database is asked for exactly those: opened within the rule's time window, inside a box around the
+    location, as plain columns; the pure rule then scores and ranks them."""
     if incident.location is None:
         return []
-    new = duplicates.ContactSketch(
-        at=incident.opened_at,
-        lat=incident.location.lat,
-        lon=incident.location.lon,
-        category=incident.category,
-        text=text,
-    )
-    recent = (
-        uow.session.execute(
-            select(Incident)
-            .where(
-                Incident.id != incident.id,
-                Incident.opened_at >= now - DUPLICATE_WINDOW,
-                Incident.merged_into_id.is_(None),
-                Incident.location_id.is_not(None),
-                Incident.status.in_(("open", "assigned")),
-            )
-            .order_by(Incident.opened_at.desc())
-            .limit(200)
+    rule, lat, lon = duplicates.DEFAULT_RULE, incident.location.lat, incident.location.lon
+    dlat = rule.max_distance_m / 110_000  # a degree of latitude is at least 110.5 km: the box holds the circle
+    dlon = dlat / max(0.01, math.cos(math.radians(lat)))
+    rows = uow.session.execute(
+        select(Incident.ref, Incident.opened_at, Incident.category, Incident.summary, Location.lat, Location.lon)
+        .join(Location, Location.id == Incident.location_id)
+        .where(
+            Incident.id != incident.id,
+            Incident.opened_at >= now - timedelta(minutes=rule.max_minutes),
+            Incident.merged_into_id.is_(None),
+            Incident.status.in_(("open", "assigned")),
+            Location.lat.between(lat - dlat, lat + dlat),
+            Location.lon.between(lon - dlon, lon + dlon),
         )
-        .scalars()
-        .all()
-    )
-    sketches = []
-    for other in recent:
-        assert other.location is not None
-        sketches.append(
-            duplicates.ContactSketch(
-                at=other.opened_at,
-                lat=other.location.lat,
-                lon=other.location.lon,
-                category=other.category,
-                text=other.summary,
-                ref=other.ref,
-            )
-        )
+        .order_by(Incident.opened_at.desc())
+        .limit(200)
+    ).all()
+    new = duplicates.ContactSketch(incident.opened_at, lat, lon, incident.category, text)
+    sketches = [duplicates.ContactSketch(r.opened_at, r.lat, r.lon, r.category, r.summary, r.ref) for r in rows]
     ranked = duplicates.rank_candidates(new, sketches, probable_only=True, limit=5)
     return [
         DuplicateOut(

@@ -8,8 +8,9 @@ flag says why. Restricted people appear only to users granted them. Every person
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, literal, or_, select, union
 
 from peel.contact import flags as crm_flags
 from peel.contact import matching
@@ -85,23 +86,37 @@ def lookup(
 
 
 def _candidates(uow: UnitOfWork, phone_id: int | None, surname: str | None, dob: date | None) -> list[Person]:
-    conditions: list[ColumnElement[bool]] = []
-    if phone_id is not None:
-        conditions.append(Person.id.in_(select(PersonPhone.person_id).where(PersonPhone.phone_id == phone_id)))
-        conditions.append(Person.id.in_(select(Contact.caller_person_id).where(Contact.caller_phone_id == phone_id)))
-        conditions.append(Person.id.in_(select(MatchDecision.person_id).where(MatchDecision.phone_id == phone_id)))
-    key = surname_key(surname or "")
-    if key:
-        conditions.append(
-            Person.name_key == key if dob is None else or_(Person.name_key == key, Person.date_of_birth == dob)
-        )
-    elif dob is not None:
-        conditions.append(Person.date_of_birth == dob)
-    if not conditions:
-        return []
+    """The people linked to the phone first (each by its own index), then up to 200 by name and date of birth.
+
+    One ``OR`` over all the conditions would leave PostgreSQL no plan but reading every person, and its limit could
+    drop the very person whose phone rang when 200 others share their surname's key. Given a date of birth, people
+    of that name with another known date are not fetched: the matching rules score them 0 anyway.
+    """
     visible = or_(Person.restricted.is_(False), Person.id.in_(granted_ids(uow, "person")))
-    stmt = select(Person).where(or_(*conditions), visible).limit(200)
-    return list(uow.session.execute(stmt).scalars().unique())
+    linked: list[int] = []
+    if phone_id is not None:
+        owner = select(PersonPhone.person_id).where(PersonPhone.phone_id == phone_id)
+        rang = select(Contact.caller_person_id).where(Contact.caller_phone_id == phone_id)
+        confirmed = select(MatchDecision.person_id).where(MatchDecision.phone_id == phone_id)
+        linked = [i for i in uow.session.execute(union(owner, rang, confirmed)).scalars() if i is not None]
+    key = surname_key(surname or "")
+    by_name: list[ColumnElement[bool]] = []
+    if dob is not None:
+        swapped = [date(dob.year, dob.day, dob.month)] if dob.day <= 12 and dob.day != dob.month else []
+        by_name.append(Person.date_of_birth.in_([dob, *swapped]))
+        if key:
+            by_name.append(and_(Person.date_of_birth.is_(None), Person.name_key == key))
+    elif key:
+        by_name.append(Person.name_key == key)
+    people: list[Person] = []
+    if linked:
+        people = list(uow.session.execute(select(Person).where(Person.id.in_(linked), visible)).scalars())
+    if by_name:
+        rest = select(Person).where(or_(*by_name), visible)
+        if linked:
+            rest = rest.where(Person.id.not_in(linked))
+        people += uow.session.execute(rest.limit(200)).scalars().all()
+    return people
 
 
 def _decisions(uow: UnitOfWork, phone_id: int | None, person_ids: list[int]) -> dict[int, str]:
@@ -143,86 +158,64 @@ def _match_out(score: float, p: Person, basis: list[str], decision: str | None) 
 def _history(
     uow: UnitOfWork, now: datetime, phone_id: int | None, person: Person | None
 ) -> tuple[list[HistoryItem], list[crm_flags.PastContact]]:
+    """Earlier contacts from this phone or person, and incidents where the person was the victim, read as plain
+    columns (a repeat caller brings hundreds; loading each as objects with its location and people is wasted)."""
     since = now - timedelta(days=HISTORY_DAYS)
-    who = []
-    if phone_id is not None:
-        who.append(Contact.caller_phone_id == phone_id)
-    if person is not None:
-        who.append(Contact.caller_person_id == person.id)
-    items: list[HistoryItem] = []
-    past: list[crm_flags.PastContact] = []
+    who = [Contact.caller_phone_id == phone_id] if phone_id is not None else []
+    who += [Contact.caller_person_id == person.id] if person is not None else []
+    rows: list[Any] = []
     if who:
-        rows = uow.session.execute(
-            select(Contact, Incident)
-            .join(Incident, Incident.id == Contact.incident_id)
-            .where(or_(*who), Contact.received_at >= since)
-            .order_by(Contact.received_at.desc())
-            .limit(500)
-        ).all()
-        for contact, incident in rows:
-            items.append(
-                HistoryItem(
-                    contact_ref=contact.ref,
-                    incident_ref=incident.ref,
-                    received_at=contact.received_at,
-                    channel=contact.channel,
-                    category=contact.category,
-                    grade=incident.grade,
-                    outcome=contact.outcome,
-                    role="caller",
-                )
-            )
-            past.append(
-                crm_flags.PastContact(
-                    at=contact.received_at,
-                    channel=contact.channel,
-                    grade=incident.grade,
-                    outcome=contact.outcome,
-                    role="caller",
-                    location_key=str(incident.location_id or ""),
-                    incident_ref=incident.ref,
-                )
-            )
-    if person is not None:
-        victim = (
-            uow.session.execute(
-                select(Incident)
-                .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
-                .where(
-                    IncidentPerson.person_id == person.id, IncidentPerson.role == "victim", Incident.opened_at >= since
-                )
-                .order_by(Incident.opened_at.desc())
-                .limit(200)
-            )
-            .scalars()
-            .all()
+        called = select(
+            Contact.ref,
+            Incident.ref,
+            Contact.received_at,
+            Contact.channel,
+            Contact.category,
+            Incident.grade,
+            Contact.outcome,
+            literal("caller"),
+            Incident.location_id,
         )
-        for incident in victim:
-            items.append(
-                HistoryItem(
-                    contact_ref="",
-                    incident_ref=incident.ref,
-                    received_at=incident.opened_at,
-                    channel=incident.channel,
-                    category=incident.category,
-                    grade=incident.grade,
-                    outcome=incident.status,
-                    role="victim",
-                )
-            )
-            past.append(
-                crm_flags.PastContact(
-                    at=incident.opened_at,
-                    channel=incident.channel,
-                    grade=incident.grade,
-                    outcome="deployed" if incident.grade in ("G1", "G2", "G3") else "resolved_without_deployment",
-                    role="victim",
-                    location_key=str(incident.location_id or ""),
-                    incident_ref=incident.ref,
-                )
-            )
-    items.sort(key=lambda h: h.received_at, reverse=True)
-    return items[:50], past
+        called = called.join(Incident, Incident.id == Contact.incident_id).where(
+            or_(*who), Contact.received_at >= since
+        )
+        rows += uow.session.execute(called.order_by(Contact.received_at.desc()).limit(500)).all()
+    if person is not None:
+        victim = select(
+            literal(""),
+            Incident.ref,
+            Incident.opened_at,
+            Incident.channel,
+            Incident.category,
+            Incident.grade,
+            Incident.status,
+            literal("victim"),
+            Incident.location_id,
+        )
+        victim = victim.join(IncidentPerson, IncidentPerson.incident_id == Incident.id).where(
+            IncidentPerson.person_id == person.id, IncidentPerson.role == "victim", Incident.opened_at >= since
+        )
+        rows += uow.session.execute(victim.order_by(Incident.opened_at.desc()).limit(200)).all()
+    past = [
+        crm_flags.PastContact(
+            at=at,
+            channel=channel,
+            grade=grade,
+            outcome=outcome
+            if role == "caller"
+            else ("deployed" if grade in ("G1", "G2", "G3") else "resolved_without_deployment"),
+            role=role,
+            location_key=str(place or ""),
+            incident_ref=incident,
+        )
+        for _c, incident, at, channel, _cat, grade, outcome, role, place in rows
+    ]
+    rows.sort(key=lambda r: r[2], reverse=True)
+    items = [
+        HistoryItem(contact_ref=c, incident_ref=i, received_at=at, channel=ch, category=cat, grade=g, outcome=o, role=r)
+        for c, i, at, ch, cat, g, o, r, _place in rows[:50]
+    ]
+    return items, past
 
 
 def _place_history(uow: UnitOfWork, now: datetime, lat: float | None, lon: float | None) -> list[datetime]:

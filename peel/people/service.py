@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from peel.core import geo
 from peel.core.clock import utcnow
@@ -57,12 +58,14 @@ def get_location(uow: UnitOfWork, ref: str) -> Location:
 
 
 def phone_record(uow: UnitOfWork, raw: str) -> PhoneNumber:
+    """The one record of a number. Two calls from a new number at once must not both insert it (the second would
+    fail the unique constraint and the call would be lost), so the insert yields to a row another has committed."""
     e164 = to_e164(raw)
     phone = uow.session.execute(select(PhoneNumber).where(PhoneNumber.e164 == e164)).scalar_one_or_none()
     if phone is None:
-        phone = PhoneNumber(e164=e164)
-        uow.session.add(phone)
-        uow.session.flush()
+        insert = postgresql.insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        uow.session.execute(insert(PhoneNumber).values(e164=e164).on_conflict_do_nothing(index_elements=["e164"]))
+        phone = uow.session.execute(select(PhoneNumber).where(PhoneNumber.e164 == e164)).scalar_one()
     return phone
 
 
