@@ -11,8 +11,7 @@ from peel.core.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
 from peel.identity import policy
-from peel.identity.access import granted_ids, require
-from peel.identity.models import AccessGrant, User
+from peel.identity.access import grant, granted_ids, require, user_named
 from peel.incidents.models import Incident
 
 
@@ -35,15 +34,7 @@ def create_case(uow: UnitOfWork, title: str, summary: str, incident_ref: str | N
     uow.session.add(case)
     uow.session.flush()
     if restricted and uow.actor.user_id is not None:
-        uow.session.add(
-            AccessGrant(
-                object_type="case",
-                object_id=case.id,
-                user_id=uow.actor.user_id,
-                granted_by=uow.actor.user_id,
-                granted_at=utcnow(),
-            )
-        )
+        grant(uow, "case", case.id, uow.actor.user_id)
     uow.audit("case.create", "case", case.ref)
     uow.emit(DomainEvent("CaseOpened", "case", case.ref, {"ref": case.ref, "title": case.title}, case.team_id))
     return case
@@ -74,25 +65,7 @@ def list_cases(uow: UnitOfWork, limit: int = 200) -> list[Case]:
 
 def share_case(uow: UnitOfWork, ref: str, username: str) -> None:
     case = load_case(uow, ref, "case.share")
-    user = uow.session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
-    if user is None:
-        raise InvalidInput(f"no user called {username!r}")
-    exists = uow.session.execute(
-        select(AccessGrant.id).where(
-            AccessGrant.object_type == "case",
-            AccessGrant.object_id == case.id,
-            AccessGrant.user_id == user.id,
-        )
-    ).first()
-    if exists is None:
-        uow.session.add(
-            AccessGrant(
-                object_type="case",
-                object_id=case.id,
-                user_id=user.id,
-                granted_by=uow.actor.user_id,
-                granted_at=utcnow(),
-            )
-        )
+    user = user_named(uow, username)
+    grant(uow, "case", case.id, user.id)
     uow.audit("case.share", "case", case.ref, detail=f"to={user.username}")
     uow.emit(DomainEvent("CaseShared", "case", case.ref, {"ref": case.ref, "with": user.username}, case.team_id))

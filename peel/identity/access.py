@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
 
-from peel.core.errors import Forbidden
+from peel.core.clock import utcnow
+from peel.core.errors import Forbidden, InvalidInput
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
-from peel.identity.models import AccessGrant
+from peel.identity.models import AccessGrant, User
 
 
 def has_grant(uow: UnitOfWork, object_type: str, object_id: int) -> bool:
@@ -57,3 +58,31 @@ def granted_ids(uow: UnitOfWork, object_type: str) -> Select[int]:
     return select(AccessGrant.object_id).where(
         AccessGrant.object_type == object_type, AccessGrant.user_id == uow.actor.user_id
     )
+
+
+def grant(uow: UnitOfWork, object_type: str, object_id: int, user_id: int) -> None:
+    """Name a user who may see a record (a restricted one, or a case shared with them); granting twice is harmless."""
+    exists = uow.session.execute(
+        select(AccessGrant.id).where(
+            AccessGrant.object_type == object_type,
+            AccessGrant.object_id == object_id,
+            AccessGrant.user_id == user_id,
+        )
+    ).first()
+    if exists is None:
+        uow.session.add(
+            AccessGrant(
+                object_type=object_type,
+                object_id=object_id,
+                user_id=user_id,
+                granted_by=uow.actor.user_id,
+                granted_at=utcnow(),
+            )
+        )
+
+
+def user_named(uow: UnitOfWork, username: str) -> User:
+    user = uow.session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
+    if user is None:
+        raise InvalidInput(f"no user called {username!r}")
+    return user

@@ -12,8 +12,7 @@ from peel.core.phone import to_e164
 from peel.core.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
-from peel.identity.access import granted_ids, require
-from peel.identity.models import AccessGrant, User
+from peel.identity.access import grant, granted_ids, require, user_named
 from peel.people import schemas
 from peel.people.keys import surname_key
 from peel.people.models import (
@@ -96,15 +95,7 @@ def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = Fal
     uow.session.add(person)
     uow.session.flush()
     if data.restricted and uow.actor.user_id is not None:
-        uow.session.add(
-            AccessGrant(
-                object_type="person",
-                object_id=person.id,
-                user_id=uow.actor.user_id,
-                granted_by=uow.actor.user_id,
-                granted_at=utcnow(),
-            )
-        )
+        grant(uow, "person", person.id, uow.actor.user_id)
     uow.audit("person.create", "person", person.ref)
     return person
 
@@ -133,26 +124,8 @@ def add_marker(uow: UnitOfWork, ref: str, data: schemas.MarkerIn) -> Person:
 
 def grant_person(uow: UnitOfWork, ref: str, username: str) -> None:
     person = load_person(uow, ref, "person.grant")
-    user = uow.session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
-    if user is None:
-        raise InvalidInput(f"no user called {username!r}")
-    exists = uow.session.execute(
-        select(AccessGrant.id).where(
-            AccessGrant.object_type == "person",
-            AccessGrant.object_id == person.id,
-            AccessGrant.user_id == user.id,
-        )
-    ).first()
-    if exists is None:
-        uow.session.add(
-            AccessGrant(
-                object_type="person",
-                object_id=person.id,
-                user_id=user.id,
-                granted_by=uow.actor.user_id,
-                granted_at=utcnow(),
-            )
-        )
+    user = user_named(uow, username)
+    grant(uow, "person", person.id, user.id)
     uow.audit("person.grant", "person", person.ref, detail=f"to={user.username}")
 
 
