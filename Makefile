@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check peel tests bench
 	$(VENV)/bin/ruff format --check peel tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: system-packages install lint
 	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); \

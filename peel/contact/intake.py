@@ -16,7 +16,7 @@ from peel.contact.sanitise import clean_text
 from peel.contact.schemas import ContactIn, DuplicateOut, SuggestedLink
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
-from peel.core.references import next_reference
+from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
 from peel.incidents import schemas as incident_schemas

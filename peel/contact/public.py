@@ -24,8 +24,8 @@ from peel.db.uow import Actor
 from peel.incidents.categories import CATEGORIES
 from peel.incidents.models import Incident
 from peel.people.schemas import LocationIn
+from peel.platform import Platform
 from peel.web.deps import PlatformDep, Public, client_ip, request_id
-from peel.web.platform import Platform
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_CATEGORIES = {

@@ -46,17 +46,13 @@ class Base(DeclarativeBase):
 
 
 def all_models() -> type[Base]:
-    """Import every capability's models so Base.metadata is complete (for Alembic and tests)."""
-    from peel.analytics import models as _analytics  # noqa: F401
-    from peel.analytics.patrol import models as _patrol  # noqa: F401
-    from peel.audit import models as _audit  # noqa: F401
-    from peel.cases import models as _cases  # noqa: F401
-    from peel.contact import models as _contact  # noqa: F401
-    from peel.core import references as _refs  # noqa: F401
-    from peel.events import models as _events  # noqa: F401
-    from peel.identity import models as _identity  # noqa: F401
-    from peel.incidents import models as _incidents  # noqa: F401
-    from peel.people import models as _people  # noqa: F401
-    from peel.workforce import models as _workforce  # noqa: F401
+    """Import every installed capability's models so Base.metadata is complete (for Alembic and tests)."""
+    import importlib
 
+    from peel.core.capability import installed
+
+    importlib.import_module("peel.db.references")
+    for capability in installed():
+        for module in capability.models:
+            importlib.import_module(module)
     return Base

@@ -12,8 +12,8 @@ from peel.audit.store import SqlAuditStore
 from peel.cases.models import Case
 from peel.contact.models import Contact
 from peel.core.clock import utcnow
-from peel.core.references import next_reference
 from peel.db.engine import make_engine, make_session_factory
+from peel.db.references import next_reference
 from peel.db.uow import Actor, UnitOfWork
 from peel.demo import workforce as wf
 from peel.demo.accounts import DEMO_PASSWORD, demo_accounts

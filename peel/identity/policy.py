@@ -10,6 +10,7 @@ scope; whether it may act on a particular record then depends on its relation to
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -80,14 +81,82 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
 }  # fmt: skip
 
 # Routes anyone may call without logging in. They never return police records.
-PUBLIC_ACTIONS = frozenset(
+_PUBLIC = frozenset(
     {"public.health", "public.login", "public.docs", "public.static", "public.home", "public.report", "public.open311"}
 )
 
-POLICY: dict[str, dict[str, Scope]] = {
-    action: {role: scope for role, scope in zip(ROLES, row, strict=True) if scope is not None}
-    for action, row in _TABLE.items()
-}
+
+def _rows(table: Mapping[str, tuple[Scope | str | None, ...]], origin: str) -> dict[str, dict[str, Scope]]:
+    out: dict[str, dict[str, Scope]] = {}
+    for action, row in table.items():
+        if len(row) != len(ROLES):
+            raise RuntimeError(f"policy row {action!r} from {origin} has {len(row)} columns, not {len(ROLES)}")
+        out[action] = {role: Scope(scope) for role, scope in zip(ROLES, row, strict=True) if scope is not None}
+    return out
+
+
+class _Table(Mapping[str, dict[str, Scope]]):
+    """The one table: the rows above plus the rows each installed capability declares in its manifest.
+
+    Capabilities are discovered by name (``peel.core.capability``), so identity imports nothing above it; an
+    action declared twice is refused, so a capability cannot quietly widen another's rule.
+    """
+
+    def __init__(self) -> None:
+        self._merged: dict[str, dict[str, Scope]] | None = None
+        self._public: frozenset[str] = _PUBLIC
+
+    def _load(self) -> dict[str, dict[str, Scope]]:
+        if self._merged is None:
+            from peel.core.capability import installed
+
+            merged = _rows(_TABLE, "peel.identity.policy")
+            public = set(_PUBLIC)
+            for cap in installed():
+                for action, scopes in _rows(cap.policy, cap.name).items():
+                    if action in merged or action in public:
+                        raise RuntimeError(f"policy action {action!r} of {cap.name} is declared twice")
+                    merged[action] = scopes
+                public |= cap.public_actions
+            self._public = frozenset(public)
+            self._merged = merged
+        return self._merged
+
+    def reset(self) -> None:
+        """Forget the merged table (after the installed list changed: tests that plug in a capability)."""
+        self._merged, self._public = None, _PUBLIC
+
+    def public(self) -> frozenset[str]:
+        self._load()
+        return self._public
+
+    def __getitem__(self, action: str) -> dict[str, Scope]:
+        return self._load()[action]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+POLICY = _Table()
+
+
+class _PublicActions(Set[str]):
+    """The public actions, the platform's and those capabilities declare (a read-only set)."""
+
+    def __contains__(self, action: object) -> bool:
+        return action in POLICY.public()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(POLICY.public())
+
+    def __len__(self) -> int:
+        return len(POLICY.public())
+
+
+PUBLIC_ACTIONS = _PublicActions()
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from peel.core.capability import contributions
 from peel.core.errors import InvalidInput
 from peel.incidents import schemas, service
 from peel.incidents.categories import CATEGORIES
@@ -21,10 +22,10 @@ router = APIRouter(include_in_schema=False)
 def incidents_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("incident.list"))]
 ) -> HTMLResponse:
-    from peel.incidents import detail
-
     incidents = service.list_incidents(ctx.uow, None, 200)
-    timers = detail.timers(incidents, platform.settings)
+    timers: dict[str, Any] = {}
+    for contribute in contributions("incident.list"):  # e.g. contact handling's SLA timers
+        timers.update(contribute(incidents, platform.settings))
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
@@ -101,11 +102,11 @@ def incident_page(
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("incident.read"))],
 ) -> HTMLResponse:
-    from peel.incidents import detail  # the page brings together contact handling's records of the incident
-
     record = service.load_incident(ctx.uow, ref)
     incident = incident_out(ctx.uow, record)
-    extra = detail.gather(ctx.uow, record, ctx.principal.role, platform.settings)
+    extra: dict[str, Any] = {}
+    for contribute in contributions("incident.page"):  # e.g. contact handling's THRIVE, contacts, duplicates
+        extra.update(contribute(ctx.uow, record, ctx.principal.role, platform.settings))
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,

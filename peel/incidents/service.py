@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound
-from peel.core.references import next_reference
+from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
 from peel.identity import policy

@@ -9,7 +9,7 @@ from peel.core import geo
 from peel.core.clock import utcnow
 from peel.core.errors import Conflict, InvalidInput, NotFound
 from peel.core.phone import to_e164
-from peel.core.references import next_reference
+from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
 from peel.identity.access import grant, granted_ids, require, user_named

@@ -18,17 +18,18 @@ from fastapi.templating import Jinja2Templates
 
 from peel import __version__
 from peel.audit.store import AuditStore, SqlAuditStore
-from peel.contact.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
+from peel.core.capability import Capability, installed, resolve
 from peel.core.clock import format_local
+from peel.core.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
 from peel.db.engine import make_engine, make_session_factory
 from peel.events.bus import EventBus, InProcessBus, RedisBus
 from peel.events.relay import OutboxRelay
 from peel.identity import policy
 from peel.identity.service import LoginPolicy
+from peel.platform import Platform
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems
 from peel.web.deps import app_routes
-from peel.web.platform import Platform
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -42,14 +43,8 @@ def create_app(
     sessions = make_session_factory(engine)
     key = settings.secret_key.get_secret_value().encode()
     bus = bus or (RedisBus(settings.redis_url) if settings.redis_url else InProcessBus())
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(
-        force_name=settings.force_name,
-        timezone=settings.timezone,
-        version=__version__,
-        nav_for=navigation.nav_for,
-        local_time=lambda moment: format_local(moment, settings.timezone),
-    )
+    capabilities = installed()
+    templates = _templates(settings, capabilities)
     platform = Platform(
         settings=settings,
         engine=engine,
@@ -94,7 +89,7 @@ def create_app(
     problems.install(app)
     _middleware(app)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
-    _routes(app)
+    _routes(app, capabilities)
     _static(app, settings)
     check_routes(app)
     openapi.install(app)
@@ -105,7 +100,7 @@ def _limiter(settings: Settings) -> RateLimiter:
     """Public submissions: shared through Redis across processes when configured, else per process."""
     policy = RatePolicy(capacity=settings.public_reports_per_minute, per_minute=settings.public_reports_per_minute)
     if settings.redis_url:
-        from peel.contact.ratelimit_redis import RedisRateLimiter
+        from peel.core.ratelimit_redis import RedisRateLimiter
 
         return RedisRateLimiter(settings.redis_url, policy)
     return InMemoryRateLimiter(policy)
@@ -123,49 +118,27 @@ def _warm_up(platform: Platform) -> None:
         log.warning("road graph %s not loaded: %s", platform.settings.road_graph, exc)
 
 
-def _routes(app: FastAPI) -> None:
-    from peel.analytics.patrol import pages as patrol_pages
-    from peel.analytics.patrol import routes as patrol_routes
-    from peel.analytics.workspace import pages as analytics_pages
-    from peel.analytics.workspace import routes as analytics_routes
-    from peel.audit import routes as audit_routes
-    from peel.cases import routes as case_routes
-    from peel.contact import pages as contact_pages
-    from peel.contact import public as contact_public
-    from peel.contact import routes as contact_routes
-    from peel.contact.open311 import routes as open311_routes
-    from peel.events import routes as event_routes
-    from peel.identity import pages as identity_pages
-    from peel.identity import routes as identity_routes
-    from peel.incidents import pages as incident_pages
-    from peel.incidents import routes as incident_routes
-    from peel.people import pages as people_pages
-    from peel.people import routes as people_routes
-    from peel.web import pages as shell_pages
-    from peel.workforce import routes as workforce_routes
+def _routes(app: FastAPI, capabilities: tuple[Capability, ...]) -> None:
+    """Each installed capability's routers, in installation order."""
+    for capability in capabilities:
+        for name in capability.routers:
+            module = resolve(name)
+            app.include_router(module.router)
 
-    for module in (
-        shell_pages,
-        identity_routes,
-        identity_pages,
-        incident_routes,
-        incident_pages,
-        people_routes,
-        people_pages,
-        workforce_routes,
-        case_routes,
-        contact_routes,
-        contact_pages,
-        contact_public,
-        open311_routes,
-        audit_routes,
-        event_routes,
-        analytics_routes,
-        analytics_pages,
-        patrol_routes,
-        patrol_pages,
-    ):
-        app.include_router(module.router)
+
+def _templates(settings: Settings, capabilities: tuple[Capability, ...]) -> Jinja2Templates:
+    """Shared templates first, then each capability's own folder (a capability may add pages, not replace)."""
+    folders = [HERE / "templates"]
+    folders += [d for cap in capabilities if (d := cap.template_dir()) is not None and d != folders[0]]
+    templates = Jinja2Templates(directory=[str(f) for f in folders])
+    templates.env.globals.update(
+        force_name=settings.force_name,
+        timezone=settings.timezone,
+        version=__version__,
+        nav_for=navigation.nav_for,
+        local_time=lambda moment: format_local(moment, settings.timezone),
+    )
+    return templates
 
 
 def _static(app: FastAPI, settings: Settings) -> None:

@@ -19,7 +19,7 @@ from peel.core.errors import Forbidden, NotAuthenticated
 from peel.db.uow import Actor, UnitOfWork
 from peel.identity import policy
 from peel.identity.service import Principal, authenticate
-from peel.web.platform import Platform
+from peel.platform import Platform
 
 COOKIE = "peel_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 from peel.demo.accounts import DEMO_PASSWORD, demo_accounts
 from peel.identity.policy import may_attempt
 from peel.identity.service import Principal
-from peel.web.navigation import LINKS, nav_for
+from peel.web.navigation import links as nav_links_declared
+from peel.web.navigation import nav_for
 from tests.browser.ui import PHONE, nav_links, screenshot, sign_in
 from tests.e2e.live_server import LiveServer
 
@@ -26,7 +27,7 @@ def expected_nav(role: str) -> list[tuple[str, str]]:
     principal = Principal(0, "someone", "Someone", role, None, 0, "cookie", "")
     links = nav_for(principal)
     # The navigation is the policy seen from one role: cross-check it against the policy table itself.
-    assert links == [(label, href) for label, href, action in LINKS if may_attempt(role, action)]
+    assert links == [(link.label, link.href) for link in nav_links_declared() if may_attempt(role, link.action)]
     return links
 
 

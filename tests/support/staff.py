@@ -11,7 +11,7 @@ from sqlalchemy import select
 from peel.db.uow import Actor
 from peel.identity.policy import ROLES
 from peel.identity.service import create_user
-from peel.web.platform import Platform
+from peel.platform import Platform
 from peel.workforce.models import Team
 
 PASSWORD = "correct-horse-battery-staple"

@@ -27,7 +27,7 @@ from peel.analytics.workspace.forecasting import ForecastRequest, cell_outlines,
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound
 from peel.db.uow import Actor, UnitOfWork
-from peel.web.platform import Platform
+from peel.platform import Platform
 
 log = logging.getLogger(__name__)
 MAX_BACKTEST_PERIODS = 26

@@ -10,7 +10,7 @@ from peel.core import geo
 from peel.core.clock import format_local
 from peel.core.errors import InvalidInput
 from peel.core.phone import to_e164
-from peel.core.references import format_reference
+from peel.db.references import format_reference
 from peel.people.vrm import display_vrm, normalise_vrm
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.store import AuditStore
-from peel.contact.ratelimit import RateLimiter
+from peel.core.ratelimit import RateLimiter
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
 from peel.events.relay import OutboxRelay

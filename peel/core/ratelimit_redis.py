@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-from peel.contact.ratelimit import Decision, RatePolicy
+from peel.core.ratelimit import Decision, RatePolicy
 
 
 class RedisRateLimiter:

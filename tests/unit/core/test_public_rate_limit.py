@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from peel.contact.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
 from peel.core.errors import InvalidInput
+from peel.core.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
 
 
 def test_a_burst_up_to_the_capacity_is_allowed() -> None:

@@ -1,0 +1,1 @@
+"""A capability folder used by tests to show that a new capability plugs in through its manifest alone."""
