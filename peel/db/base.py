@@ -56,6 +56,7 @@ def all_models() -> type[Base]:
     from peel.events import models as _events  # noqa: F401
     from peel.identity import models as _identity  # noqa: F401
     from peel.incidents import models as _incidents  # noqa: F401
+    from peel.jobs import models as _jobs  # noqa: F401
     from peel.people import models as _people  # noqa: F401
     from peel.workforce import models as _workforce  # noqa: F401
 

@@ -25,6 +25,7 @@ from peel.events.bus import EventBus, InProcessBus, RedisBus
 from peel.events.relay import OutboxRelay
 from peel.identity import policy
 from peel.identity.service import LoginPolicy
+from peel.jobs.wiring import wire_jobs
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems
 from peel.web.deps import app_routes
@@ -67,17 +68,22 @@ def create_app(
         limiter=_limiter(settings),
     )
 
+    jobs = wire_jobs(platform)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(_warm_up, platform)
         await platform.bus.start()
         await platform.relay.start()
+        if settings.job_threads:
+            jobs.worker.start()
         # What start-up built (the road graph, routes, templates) lives as long as the process: keep it out of
         # the collector's full passes, which otherwise make the slowest requests (the contact bench saw ~100 ms).
         gc.freeze()
         try:
             yield
         finally:
+            await asyncio.to_thread(jobs.worker.stop)
             await platform.relay.stop()
             await platform.bus.stop()
             engine.dispose()
@@ -139,6 +145,8 @@ def _routes(app: FastAPI) -> None:
     from peel.identity import routes as identity_routes
     from peel.incidents import pages as incident_pages
     from peel.incidents import routes as incident_routes
+    from peel.jobs import pages as job_pages
+    from peel.jobs import routes as job_routes
     from peel.people import pages as people_pages
     from peel.people import routes as people_routes
     from peel.web import pages as shell_pages
@@ -164,6 +172,8 @@ def _routes(app: FastAPI) -> None:
         analytics_pages,
         patrol_routes,
         patrol_pages,
+        job_routes,
+        job_pages,
     ):
         app.include_router(module.router)
 
