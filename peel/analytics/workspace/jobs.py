@@ -89,7 +89,8 @@ def run_import(platform: Platform, ctx: JobContext) -> dict[str, Any]:
 
 def _import_result(outcome: datasets.ImportOutcome) -> dict[str, Any]:
     body = ImportOut.of(outcome).model_dump(mode="json")
-    return {**body, "url": f"/analytics/datasets/{outcome.dataset.id}"}
+    flag = "already" if outcome.already_imported else "imported"
+    return {**body, "url": f"/analytics/datasets/{outcome.dataset.id}?{flag}=1"}
 
 
 def run_aggregate(platform: Platform, ctx: JobContext) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def submit_import(
     if source == "csv":
         uploads.parse_mapping(mapping_text)
     target = jobs.upload_folder(platform) / f"{uuid.uuid4().hex}.upload"
-    uploads.save_capped(iter(lambda: stream.read(uploads.CHUNK), b""), target)
+    uploads.save_capped(iter(lambda: stream.read(uploads.CHUNK), b""), target, uploads.MAX_UPLOAD_BYTES)
     try:
         uploads.sniff_upload(target)
     except BaseException:
