@@ -11,6 +11,7 @@ INSTALLED: tuple[str, ...] = (
     "peel.identity",
     "peel.audit",
     "peel.events",
+    "peel.jobs",
     "peel.people",
     "peel.workforce",
     "peel.incidents",

@@ -19,6 +19,7 @@ from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 
 if TYPE_CHECKING:
+    from peel.jobs.service import Jobs
     from peel.roads.graph import RoadGraph
 
 
@@ -34,6 +35,16 @@ class Platform:
     login_policy: LoginPolicy
     limiter: RateLimiter
     _roads: RoadGraph | None = field(default=None, repr=False)
+    _jobs: Jobs | None = field(default=None, repr=False)
+
+    def use_jobs(self, jobs: Jobs) -> None:
+        self._jobs = jobs
+
+    @property
+    def jobs(self) -> Jobs:
+        if self._jobs is None:
+            raise RuntimeError("the jobs service is wired by create_app")
+        return self._jobs
 
     def uow(self, actor: Actor) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.audit, actor, after_commit=self.relay.nudge)

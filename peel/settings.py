@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `peel serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `peel serve` listens on.")
     workers: int = Field(1, ge=1, description="Server processes started by `peel serve`.")
+    data_dir: Path = Field(Path("var"), description="Folder for files Peel keeps, e.g. uploads waiting to be imported.")
+    job_threads: int = Field(
+        1, ge=0, description="Job worker threads in each server process (0: run jobs only with `peel jobs work`)."
+    )
+    job_poll_seconds: float = Field(1.0, gt=0, description="How often an idle job worker looks for queued jobs.")
+    job_lease_seconds: int = Field(
+        300, ge=5, description="A running job whose worker has not renewed it for this long is taken as abandoned."
+    )
+    job_max_attempts: int = Field(3, ge=1, description="Times an abandoned job is started again before it fails.")
 
     @field_validator("sqlite_synchronous")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "audit_checkpoint_every": 16,
         "redis_url": None,
         "public_reports_per_minute": 1000,
+        "job_poll_seconds": 0.05,
+        "data_dir": Path(tempfile.mkdtemp(prefix="peel-data-")),
     }
     values.update(overrides)
     return Settings(**values)

@@ -12,6 +12,7 @@ CAPABILITY = Capability(
         "peel.analytics.patrol.pages",
     ),
     models=("peel.analytics.models", "peel.analytics.patrol.models"),
+    jobs=("peel.analytics.workspace.jobs:register_jobs",),
     navigation=(
         NavLink("Analytics", "/analytics", "analytics.read", 90),
         NavLink("Patrol", "/patrol", "patrol.read", 100),

@@ -21,6 +21,15 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+
+
+def _mount_jobs() -> None:
+    from peel.jobs.cli import app as jobs_app
+
+    app.add_typer(jobs_app, name="jobs")
+
+
+_mount_jobs()
 console = Console()
 
 

@@ -78,6 +78,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "user.list":           (_,     _,     _,     _,     _,     _,     _,     _,     A),
     "user.manage":         (_,     _,     _,     _,     _,     _,     _,     _,     A),
     "account.self":        (A,     A,     A,     A,     A,     A,     A,     A,     A),
+    "job.read":            (A,     A,     A,     A,     A,     A,     A,     A,     A),
+    "job.manage":          (A,     A,     A,     A,     A,     A,     A,     A,     A),
 }  # fmt: skip
 
 # Routes anyone may call without logging in. They never return police records.
@@ -195,6 +197,14 @@ def may(role: str, action: str, relation: Relation) -> bool:
     if scope is Scope.TEAM:
         return relation.same_team
     return False
+
+
+def may_see_job(role: str, user_id: int | None, owner_id: int | None, action: str) -> bool:
+    """A job is seen by its owner and by any role the policy allows the job's own action (``job.read`` and
+    ``job.manage`` only let a role ask; this decides which jobs it gets)."""
+    if user_id is not None and user_id == owner_id:
+        return True
+    return action in POLICY and scope_for(role, action) is not None
 
 
 def roles_allowed(action: str) -> list[str]:

@@ -26,6 +26,9 @@ from peel.events.bus import EventBus, InProcessBus, RedisBus
 from peel.events.relay import OutboxRelay
 from peel.identity import policy
 from peel.identity.service import LoginPolicy
+from peel.jobs.service import Jobs
+from peel.jobs.sql import SqlJobQueue
+from peel.jobs.worker import JobHandlers, JobWorker
 from peel.platform import Platform
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems
@@ -62,17 +65,22 @@ def create_app(
         limiter=_limiter(settings),
     )
 
+    jobs = _jobs(platform, capabilities)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(_warm_up, platform)
         await platform.bus.start()
         await platform.relay.start()
+        if settings.job_threads:
+            jobs.worker.start()
         # What start-up built (the road graph, routes, templates) lives as long as the process: keep it out of
         # the collector's full passes, which otherwise make the slowest requests (the contact bench saw ~100 ms).
         gc.freeze()
         try:
             yield
         finally:
+            await asyncio.to_thread(jobs.worker.stop)
             await platform.relay.stop()
             await platform.bus.stop()
             engine.dispose()
@@ -116,6 +124,26 @@ def _warm_up(platform: Platform) -> None:
         platform.roads().warm_up()
     except (OSError, ValueError) as exc:
         log.warning("road graph %s not loaded: %s", platform.settings.road_graph, exc)
+
+
+def _jobs(platform: Platform, capabilities: tuple[Capability, ...]) -> Jobs:
+    """The jobs service: the SQL queue, the handlers each capability's manifest registers, the worker."""
+    settings = platform.settings
+    handlers = JobHandlers()
+    for capability in capabilities:
+        for name in capability.jobs:
+            resolve(name)(handlers, platform)
+    queue = SqlJobQueue(platform.sessions)
+    worker = JobWorker(
+        queue,
+        handlers,
+        threads=max(1, settings.job_threads),
+        poll_seconds=settings.job_poll_seconds,
+        lease=timedelta(seconds=settings.job_lease_seconds),
+    )
+    jobs = Jobs(queue, handlers, worker, settings.job_max_attempts)
+    platform.use_jobs(jobs)
+    return jobs
 
 
 def _routes(app: FastAPI, capabilities: tuple[Capability, ...]) -> None:

@@ -26,6 +26,7 @@ def _import_and_forecast(page: Page, server: LiveServer, csv_path: Path) -> None
     page.get_by_label(re.compile(r"^File")).set_input_files(str(csv_path))
     with page.expect_navigation():
         page.get_by_role("button", name="Import").click()
+    _follow_job(page)
     expect(page.get_by_role("status")).to_contain_text("Imported")
     expect(page.locator("#event-count")).to_have_text("300")
     expect(page.locator("#map")).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d*$"), timeout=30_000)
@@ -34,7 +35,16 @@ def _import_and_forecast(page: Page, server: LiveServer, csv_path: Path) -> None
     page.get_by_label("Flag top %").fill("10")
     with page.expect_navigation():
         page.get_by_role("button", name="Run forecast").click()
+    _follow_job(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hotspot forecast")
+
+
+def _follow_job(page: Page) -> None:
+    """The work runs as a job: its page shows live progress, then links to the result."""
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Job")
+    expect(page.locator("#job-status")).to_have_text("succeeded", timeout=60_000)
+    with page.expect_navigation():
+        page.locator("#job-result-link").click()
 
 
 def test_an_analyst_forecasts_hotspots_and_an_officer_logs_a_patrol_visit(

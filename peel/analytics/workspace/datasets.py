@@ -81,26 +81,26 @@ def _storable_id(source_id: str) -> str:
     return source_id if len(source_id) <= 128 else "sha256:" + hashlib.sha256(source_id.encode()).hexdigest()
 
 
-def fold_import(uow: UnitOfWork, dataset: CrimeDataset, label: str, digest: str, result: ImportResult) -> ImportOutcome:
-    """Apply one parsed file to the dataset (idempotent), record it, refresh the counts, and audit it."""
-    s = uow.session
-    seen = s.execute(select(CrimeImport.id).where(CrimeImport.dataset_id == dataset.id, CrimeImport.sha256 == digest))
-    if seen.first() is not None:
-        uow.audit("analytics.import", "crime_dataset", dataset.id, f"{label}: already imported, nothing changed")
-        return ImportOutcome(dataset, already_imported=True)
+def already_imported(uow: UnitOfWork, dataset: CrimeDataset, digest: str) -> bool:
+    seen = uow.session.execute(
+        select(CrimeImport.id).where(CrimeImport.dataset_id == dataset.id, CrimeImport.sha256 == digest)
+    )
+    return seen.first() is not None
+
+
+def check_importable(label: str, source: str, result: ImportResult) -> None:
     if len(result.events) == 0 and not result.withdrawn:
         why = ", ".join(f"{r} ({n})" for r, n in list(result.rejection_counts().items())[:3]) or "no rows"
-        raise InvalidInput(f"no row of {label} could be imported as a {dataset.source} crime: {why}")
+        raise InvalidInput(f"no row of {label} could be imported as a {source} crime: {why}")
+
+
+def event_rows(dataset_id: int, result: ImportResult) -> list[dict[str, Any]]:
+    """The parsed events as rows of ``crime_events`` (pure: no database)."""
     ev = result.events
     ids = [_storable_id(str(i)) for i in ev.source_id.tolist()]
-    withdrawn = 0
-    for chunk in _chunks([_storable_id(w) for w in result.withdrawn]):
-        withdrawn += _delete_ids(uow, dataset, chunk)
-    for chunk in _chunks(ids):
-        _delete_ids(uow, dataset, chunk)
-    rows = [
+    return [
         {
-            "dataset_id": dataset.id,
+            "dataset_id": dataset_id,
             "source_id": sid,
             "occurred_at": datetime.fromtimestamp(int(t), UTC),
             "lat": float(la),
@@ -114,19 +114,39 @@ def fold_import(uow: UnitOfWork, dataset: CrimeDataset, label: str, digest: str,
             ids, ev.time, ev.lat, ev.lon, ev.crime_type, ev.channel, ev.area_code, strict=True
         )
     ]
+
+
+def withdrawn_ids(result: ImportResult) -> list[str]:
+    return [_storable_id(w) for w in result.withdrawn]
+
+
+def delete_events(uow: UnitOfWork, dataset: CrimeDataset, source_ids: Sequence[str]) -> int:
+    """Delete these source ids from the dataset, in batches the drivers accept; returns how many went."""
+    return sum(_delete_ids(uow, dataset, chunk) for chunk in _chunks(source_ids))
+
+
+def write_events(uow: UnitOfWork, dataset: CrimeDataset, rows: list[dict[str, Any]]) -> None:
+    """Replace-or-add these rows (idempotent: the same rows again leave the same events)."""
+    delete_events(uow, dataset, [r["source_id"] for r in rows])
     for i in range(0, len(rows), 5000):
-        s.execute(insert(CrimeEvent), rows[i : i + 5000])
+        uow.session.execute(insert(CrimeEvent), rows[i : i + 5000])
+
+
+def record_import(
+    uow: UnitOfWork, dataset: CrimeDataset, label: str, digest: str, result: ImportResult, withdrawn: int
+) -> ImportOutcome:
+    """The import's record, the dataset's refreshed counts and the audit entry: written last, after the events."""
     reasons = result.rejection_counts()
     outcome = ImportOutcome(
         dataset,
         already_imported=False,
-        accepted=len(rows),
+        accepted=len(result.events),
         withdrawn=withdrawn,
         rejected_total=len(result.rejected),
         rejected_reasons=reasons,
         rejected_sample=[_rejection(r) for r in result.rejected[:SAMPLE_REJECTIONS]],
     )
-    s.add(
+    uow.session.add(
         CrimeImport(
             dataset_id=dataset.id,
             sha256=digest,
@@ -149,6 +169,17 @@ def fold_import(uow: UnitOfWork, dataset: CrimeDataset, label: str, digest: str,
         f"{outcome.withdrawn} withdrawn; sha256 {digest[:16]}",
     )
     return outcome
+
+
+def fold_import(uow: UnitOfWork, dataset: CrimeDataset, label: str, digest: str, result: ImportResult) -> ImportOutcome:
+    """Apply one parsed file to the dataset in this one transaction (small imports: Peel's own records)."""
+    if already_imported(uow, dataset, digest):
+        uow.audit("analytics.import", "crime_dataset", dataset.id, f"{label}: already imported, nothing changed")
+        return ImportOutcome(dataset, already_imported=True)
+    check_importable(label, dataset.source, result)
+    withdrawn = delete_events(uow, dataset, withdrawn_ids(result))
+    write_events(uow, dataset, event_rows(dataset.id, result))
+    return record_import(uow, dataset, label, digest, result, withdrawn)
 
 
 def _delete_ids(uow: UnitOfWork, dataset: CrimeDataset, ids: list[str]) -> int:

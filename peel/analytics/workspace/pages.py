@@ -17,11 +17,10 @@ from sqlalchemy import select
 from peel.analytics.methods import BEST, METHODS
 from peel.analytics.models import CrimeEvent
 from peel.analytics.patrol import service as patrol
-from peel.analytics.workspace import datasets, runs, uploads
+from peel.analytics.workspace import datasets, runs, submissions, uploads
 from peel.analytics.workspace.forecasting import ForecastRequest
-from peel.analytics.workspace.knox import KnoxRequest, run_knox
-from peel.analytics.workspace.routes import import_file
-from peel.core.errors import InvalidInput
+from peel.analytics.workspace.knox import KnoxRequest
+from peel.core.errors import InvalidInput, NotFound
 from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 from peel.workforce.models import Team
 
@@ -57,6 +56,7 @@ def workspace(
 
 @router.post("/analytics/import")
 def import_page(
+    platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.import"))],
     file: Annotated[UploadFile, File()],
     name: Annotated[str, Form(max_length=120)] = "",
@@ -67,10 +67,9 @@ def import_page(
     existing = datasets.get_dataset(ctx.uow, int(dataset_id)) if dataset_id.strip().isdigit() else None
     if existing is None and not name.strip():
         raise InvalidInput("give the new dataset a name, or choose a dataset to add the file to")
-    outcome = import_file(ctx, existing, name, source, columns, file)
+    job = submissions.submit_import(platform, ctx.uow, existing, name, source, columns, file.filename, file.file)
     ctx.uow.commit()
-    flag = "already" if outcome.already_imported else "imported"
-    return RedirectResponse(f"/analytics/datasets/{outcome.dataset.id}?{flag}=1", status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.post("/analytics/own-records")
@@ -108,6 +107,7 @@ def dataset_page(
 @router.post("/analytics/datasets/{dataset_id}/forecast")
 def forecast_page(
     dataset_id: RecordId,
+    platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
     method: Annotated[str, Form(max_length=24)] = "best",
     start: Annotated[str, Form(max_length=10)] = "",
@@ -127,9 +127,9 @@ def forecast_page(
         crime_types=(crime_type,) if crime_type else (),
         channels=("reported",) if channels == "reported" else (),
     )
-    forecast = runs.create_forecast(ctx.uow, d, req)
+    job = submissions.submit_forecast(platform, ctx.uow, d, req)
     ctx.uow.commit()
-    return RedirectResponse(f"/analytics/forecasts/{forecast.id}", status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/analytics/forecasts/{forecast_id}", response_class=HTMLResponse)
@@ -187,10 +187,11 @@ def backtest_page(
     first, last = _optional_date(start, "the start"), _optional_date(end, "the end")
     if first is None or last is None:
         raise InvalidInput("give a start and an end date")
-    run = runs.create_backtest(ctx.uow, d, runs.BacktestRequest(first, last, period, cell_size, (method,)))
+    job = submissions.submit_backtest(
+        platform, ctx.uow, d, runs.BacktestRequest(first, last, period, cell_size, (method,))
+    )
     ctx.uow.commit()
-    runs.submit_backtest(platform, run.id)
-    return RedirectResponse(f"/analytics/backtests/{run.id}", status_code=303)
+    return RedirectResponse(f"/analytics/backtests/{job.params['run_id']}", status_code=303)
 
 
 @router.get("/analytics/backtests/{run_id}", response_class=HTMLResponse)
@@ -205,36 +206,54 @@ def backtest_view(
     return _render(request, platform, ctx, "analytics/backtest.html", run=run, dataset=d, best=BEST)
 
 
+def _near_repeat_form(
+    crime_type: str, start: str, end: str, distance: str, days: str, permutations: int
+) -> KnoxRequest:
+    return KnoxRequest(crime_type or None, _optional_date(start, "the start"), _optional_date(end, "the end"),
+                       _edges(distance), _edges(days), permutations)  # fmt: skip
+
+
 @router.get("/analytics/datasets/{dataset_id}/near-repeat", response_class=HTMLResponse)
 def near_repeat_page(
     dataset_id: RecordId,
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
-    crime_type: Annotated[str, Query(max_length=80)] = "",
-    start: Annotated[str, Query(max_length=10)] = "",
-    end: Annotated[str, Query(max_length=10)] = "",
-    distance: Annotated[str, Query(max_length=80)] = "0,100,200,300,400",
-    days: Annotated[str, Query(max_length=80)] = "0,7,14,21,28",
-    permutations: Annotated[int, Query(ge=19, le=999)] = 199,
-    run: bool = False,
+    job: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> HTMLResponse:
+    """The form, and (``?job=N``) the result of a near-repeat job once it has succeeded."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
-    form = {"crime_type": crime_type, "start": start, "end": end, "distance": distance, "days": days,
-            "permutations": permutations}  # fmt: skip
-    result = None
-    if run:
-        req = KnoxRequest(crime_type or None, _optional_date(start, "the start"), _optional_date(end, "the end"),
-                          _edges(distance), _edges(days), permutations)  # fmt: skip
-        try:
-            result = run_knox(datasets.load_events(ctx.uow, d), req)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from exc
-        ctx.uow.audit("analytics.nearrepeat", "crime_dataset", d.id, f"{result['n_events']} events")
+    result, form = None, {"crime_type": "", "start": "", "end": "", "distance": "0,100,200,300,400",
+                          "days": "0,7,14,21,28", "permutations": 199}  # fmt: skip
+    if job is not None:
+        found = platform.jobs.visible(ctx.uow, job)
+        if found.kind != "analytics.nearrepeat" or found.params.get("dataset_id") != d.id:
+            raise NotFound(f"no job {job}")
+        result = found.result if found.status == "succeeded" else None
+        ctx.uow.audit("analytics.nearrepeat", "crime_dataset", d.id, f"result of job {job} read")
     types = [t for t, _ in datasets.counts_by(ctx.uow, d, CrimeEvent.crime_type)]
     return _render(
         request, platform, ctx, "analytics/near_repeat.html", dataset=d, form=form, result=result, types=types
     )
+
+
+@router.post("/analytics/datasets/{dataset_id}/near-repeat")
+def near_repeat_run(
+    dataset_id: RecordId,
+    platform: PlatformDep,
+    ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
+    crime_type: Annotated[str, Form(max_length=80)] = "",
+    start: Annotated[str, Form(max_length=10)] = "",
+    end: Annotated[str, Form(max_length=10)] = "",
+    distance: Annotated[str, Form(max_length=80)] = "0,100,200,300,400",
+    days: Annotated[str, Form(max_length=80)] = "0,7,14,21,28",
+    permutations: Annotated[int, Form(ge=19, le=999)] = 199,
+) -> Response:
+    d = datasets.get_dataset(ctx.uow, dataset_id)
+    req = _near_repeat_form(crime_type, start, end, distance, days, permutations)
+    job = submissions.submit_near_repeat(platform, ctx.uow, d, req)
+    ctx.uow.commit()
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 def _edges(text: str) -> tuple[float, ...]:

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from peel.analytics.models import CrimeDataset, CrimeEvent
-from peel.analytics.workspace import datasets, maps, runs, uploads
+from peel.analytics.models import CrimeEvent
+from peel.analytics.workspace import datasets, maps, runs, submissions
 from peel.analytics.workspace.forecasting import ForecastRequest
-from peel.analytics.workspace.knox import KnoxRequest, run_knox
+from peel.analytics.workspace.knox import KnoxRequest
 from peel.analytics.workspace.schemas import (
     BacktestIn,
     BacktestOut,
@@ -25,32 +25,12 @@ from peel.analytics.workspace.schemas import (
     KnoxIn,
     OwnRecordsIn,
 )
-from peel.core.errors import Conflict, InvalidInput
+from peel.core.errors import Conflict
+from peel.jobs.schemas import JobOut
 from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-def read_upload(file: UploadFile) -> uploads.Upload:
-    """The uploaded file's bytes, refused past the size cap, checked to be CSV text."""
-    raw = uploads.read_capped(iter(lambda: file.file.read(uploads.CHUNK), b""), uploads.MAX_UPLOAD_BYTES)
-    return uploads.decode_upload(file.filename, raw)
-
-
-def import_file(
-    ctx: Ctx, dataset: CrimeDataset | None, name: str, source: str, columns: str, file: UploadFile
-) -> datasets.ImportOutcome:
-    """Check everything before anything is written: a bad upload leaves no dataset behind."""
-    source = dataset.source if dataset is not None else uploads.check_source(source)
-    if dataset is not None and source not in uploads.FILE_SOURCES:
-        raise InvalidInput(f"dataset {dataset.id} is built from {source}, not from files")
-    mapping_text = columns or (str(dataset.mapping.get("columns", "")) if dataset is not None else "")
-    mapping = uploads.parse_mapping(mapping_text) if source == "csv" else None
-    upload = read_upload(file)
-    result = uploads.parse_upload(upload, source, mapping)
-    target = dataset or datasets.new_dataset(ctx.uow, name, source, {"columns": columns} if columns else None)
-    return datasets.fold_import(ctx.uow, target, upload.label, upload.sha256, result)
 
 
 @router.get("/datasets", response_model=list[DatasetOut])
@@ -61,19 +41,21 @@ def list_datasets(ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))]) -> 
     return out
 
 
-@router.post("/datasets", response_model=ImportOut, status_code=201)
+@router.post("/datasets", response_model=JobOut, status_code=202)
 def create_dataset(
+    platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.import"))],
     name: Annotated[str, Form(min_length=1, max_length=120)],
     source: Annotated[str, Form(max_length=16)],
     file: Annotated[UploadFile, File(description="A crime CSV (optionally gzipped), at most 50 MB.")],
     columns: Annotated[str, Form(max_length=400)] = "",
-) -> ImportOut:
-    """A new dataset from one file: data.police.uk (``police-uk``), ``stl``, ``toronto`` or ``csv`` with a column
-    mapping ``time=COL,type=COL,lon=COL,lat=COL[,id=COL,channel=COL]``. Rejected rows are listed with reasons."""
-    out = ImportOut.of(import_file(ctx, None, name, source, columns, file))
+) -> JobOut:
+    """Start importing a new dataset from one file: data.police.uk (``police-uk``), ``stl``, ``toronto`` or ``csv``
+    with a column mapping ``time=COL,type=COL,lon=COL,lat=COL[,id=COL,channel=COL]``. Answers 202 with the import
+    job; its result (``GET /api/v1/jobs/{id}``) is the import summary, rejected rows listed with reasons."""
+    job = submissions.submit_import(platform, ctx.uow, None, name, source, columns, file.filename, file.file)
     ctx.uow.commit()
-    return out
+    return JobOut.of(job)
 
 
 @router.post("/datasets/own-records", response_model=ImportOut, status_code=201)
@@ -101,17 +83,21 @@ def dataset_detail(dataset_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("
     return out
 
 
-@router.post("/datasets/{dataset_id}/imports", response_model=ImportOut, status_code=201)
+@router.post("/datasets/{dataset_id}/imports", response_model=JobOut, status_code=202)
 def import_more(
     dataset_id: RecordId,
+    platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.import"))],
     file: Annotated[UploadFile, File(description="Another file of the dataset's source kind.")],
-) -> ImportOut:
-    """Fold another file into a dataset: the same file again changes nothing; overlapping rows are replaced."""
+) -> JobOut:
+    """Start folding another file into a dataset (202 with the job): the same file again changes nothing;
+    overlapping rows are replaced."""
     dataset = datasets.get_dataset(ctx.uow, dataset_id)
-    out = ImportOut.of(import_file(ctx, dataset, dataset.name, dataset.source, "", file))
+    job = submissions.submit_import(
+        platform, ctx.uow, dataset, dataset.name, dataset.source, "", file.filename, file.file
+    )
     ctx.uow.commit()
-    return out
+    return JobOut.of(job)
 
 
 @router.get("/datasets/{dataset_id}/events.geojson")
@@ -134,24 +120,22 @@ def events_geojson(
     return out
 
 
-@router.get("/datasets/{dataset_id}/aggregate")
+@router.post("/datasets/{dataset_id}/aggregates", response_model=JobOut, status_code=202)
 def aggregate(
     dataset_id: RecordId,
+    platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("analytics.read"))],
     kind: Annotated[str, Query(pattern="^(h3|grid)$")] = "h3",
     resolution: Annotated[int, Query(ge=5, le=11)] = 8,
     cell_size: Annotated[float, Query(ge=50, le=5000)] = 500.0,
-) -> dict[str, Any]:
-    """Counts per H3 hexagon (``kind=h3``, ``resolution``) or per square cell (``kind=grid``, ``cell_size`` m)."""
+) -> JobOut:
+    """Start counting events per H3 hexagon (``kind=h3``, ``resolution``) or per square cell (``kind=grid``,
+    ``cell_size`` m); the job's result is the GeoJSON."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
-    events = datasets.load_events(ctx.uow, d)
-    try:
-        out = maps.h3_geojson(events, resolution) if kind == "h3" else maps.grid_geojson(events, cell_size)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-    ctx.uow.audit("analytics.read", "crime_dataset", d.id, f"aggregate {kind}")
+    job = submissions.submit_aggregate(platform, ctx.uow, d, kind, resolution, cell_size)
+    ctx.uow.audit("analytics.read", "crime_dataset", d.id, f"aggregate {kind} (job {job.id})")
     ctx.uow.commit()
-    return out
+    return JobOut.of(job)
 
 
 def forecast_request(body: ForecastIn) -> ForecastRequest:
@@ -166,15 +150,19 @@ def forecast_request(body: ForecastIn) -> ForecastRequest:
     )
 
 
-@router.post("/datasets/{dataset_id}/forecasts", response_model=ForecastOut, status_code=201)
+@router.post("/datasets/{dataset_id}/forecasts", response_model=JobOut, status_code=202)
 def forecast(
-    dataset_id: RecordId, body: ForecastIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
-) -> ForecastOut:
-    """Forecast one period from events strictly before it; cells best first, the top ``coverage`` flagged."""
+    dataset_id: RecordId,
+    body: ForecastIn,
+    platform: PlatformDep,
+    ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
+) -> JobOut:
+    """Start a forecast of one period from events strictly before it (202 with the job); the job's result has the
+    forecast (``forecast_id``; cells best first, the top ``coverage`` flagged)."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
-    out = ForecastOut.of(runs.create_forecast(ctx.uow, d, forecast_request(body)))
+    job = submissions.submit_forecast(platform, ctx.uow, d, forecast_request(body))
     ctx.uow.commit()
-    return out
+    return JobOut.of(job)
 
 
 @router.get("/forecasts/{forecast_id}", response_model=ForecastOut)
@@ -218,10 +206,9 @@ def start_backtest(
     """Queue a rolling-origin back-test (at most 26 periods); poll it until ``status`` is done or failed."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
     req = runs.BacktestRequest(body.start, body.end, body.period, body.cell_size, tuple(body.methods))
-    run = runs.create_backtest(ctx.uow, d, req)
-    out = BacktestOut.of(run)
+    job = submissions.submit_backtest(platform, ctx.uow, d, req)
+    out = BacktestOut.of(runs.get_backtest(ctx.uow, int(job.params["run_id"])))
     ctx.uow.commit()
-    runs.submit_backtest(platform, run.id)
     return out
 
 
@@ -256,16 +243,16 @@ def knox_request(body: KnoxIn) -> KnoxRequest:
     )
 
 
-@router.post("/datasets/{dataset_id}/near-repeat")
+@router.post("/datasets/{dataset_id}/near-repeat", response_model=JobOut, status_code=202)
 def near_repeat(
-    dataset_id: RecordId, body: KnoxIn, ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))]
-) -> dict[str, Any]:
-    """Knox test with Monte-Carlo permutations and Benjamini–Hochberg control (bounded for the web)."""
+    dataset_id: RecordId,
+    body: KnoxIn,
+    platform: PlatformDep,
+    ctx: Annotated[Ctx, Depends(Authorize("analytics.run"))],
+) -> JobOut:
+    """Start a Knox test with Monte-Carlo permutations and Benjamini–Hochberg control (bounded for the web);
+    202 with the job, whose result is the test's table."""
     d = datasets.get_dataset(ctx.uow, dataset_id)
-    try:
-        out = run_knox(datasets.load_events(ctx.uow, d), knox_request(body))
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-    ctx.uow.audit("analytics.nearrepeat", "crime_dataset", d.id, f"{out['n_events']} events")
+    job = submissions.submit_near_repeat(platform, ctx.uow, d, knox_request(body))
     ctx.uow.commit()
-    return out
+    return JobOut.of(job)

@@ -1,18 +1,17 @@
 """Stored forecasts and back-tests: run the engine on a dataset, keep the result, audit it.
 
-A back-test can take minutes, so the web never runs one inside a request: the request records a queued run and
-commits, then one background worker (a single thread per process, so two cores are never swamped) runs queued
-back-tests in turn, writing progress as it goes. The number of periods is capped for the web; the CLI has no cap.
+Forecasts and back-tests can take seconds to minutes, so the web never runs one inside a request: the request
+checks the input and submits a job (:mod:`peel.analytics.workspace.jobs`); the job worker loads the events, computes
+outside any transaction and stores the result in a new unit of work. A back-test also keeps its own row
+(``BacktestRun``) with progress, summary and report. The number of periods is capped for the web; the CLI has none.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import select, update
@@ -23,10 +22,11 @@ from peel.analytics.periods import make_periods
 from peel.analytics.service import backtest_report, prepare
 from peel.analytics.service import select as select_events
 from peel.analytics.workspace.datasets import get_dataset, load_events
-from peel.analytics.workspace.forecasting import ForecastRequest, cell_outlines, run_forecast
+from peel.analytics.workspace.forecasting import ForecastOutcome, ForecastRequest, cell_outlines
 from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound
 from peel.db.uow import Actor, UnitOfWork
+from peel.jobs import JobCancelled, JobContext, JobFailed
 from peel.platform import Platform
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,15 @@ def _when(moment: int) -> datetime:
     return datetime.fromtimestamp(moment, UTC)
 
 
-def create_forecast(uow: UnitOfWork, dataset: CrimeDataset, req: ForecastRequest) -> HotspotForecast:
+def check_forecast(req: ForecastRequest) -> None:
+    """What a request can check before it submits the forecast job."""
     if req.method not in METHOD_CHOICES:
         raise InvalidInput(f"unknown method {req.method!r}; choose one of {', '.join(METHOD_CHOICES)}")
-    events = load_events(uow, dataset)
-    try:
-        out = run_forecast(events, req)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+
+
+def store_forecast(
+    uow: UnitOfWork, dataset: CrimeDataset, req: ForecastRequest, out: ForecastOutcome
+) -> HotspotForecast:
     forecast = HotspotForecast(
         dataset_id=dataset.id,
         created_at=utcnow(),
@@ -159,24 +160,12 @@ def backtests_of(uow: UnitOfWork, dataset_id: int) -> list[BacktestRun]:
     return list(uow.session.execute(stmt).scalars())
 
 
-_worker: ThreadPoolExecutor | None = None
-_worker_lock = Lock()
-
-
-def submit_backtest(platform: Platform, run_id: int) -> None:
-    """Queue the run on the process's single back-test worker (created on first use)."""
-    global _worker
-    with _worker_lock:
-        if _worker is None:
-            _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peel-backtest")
-        _worker.submit(execute_backtest, platform, run_id)
-
-
 def _finite(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def execute_backtest(platform: Platform, run_id: int) -> None:
+def execute_backtest(platform: Platform, run_id: int, job: JobContext) -> None:
+    """The back-test job: load and commit, compute with progress, write the outcome in a new unit of work."""
     actor = Actor.system("analytics-backtest")
     try:
         with platform.uow(actor) as uow:
@@ -191,12 +180,14 @@ def execute_backtest(platform: Platform, run_id: int) -> None:
         periods = make_periods(date.fromisoformat(params["start"]), date.fromisoformat(params["end"]), params["period"])
         prepared = prepare(select_events(events), periods[0].start, float(params["cell_size"]))
         done = 0
+        total = max(1, len(periods) * len(params["methods"]))
 
         def step() -> None:
             nonlocal done
             done += 1
             with platform.sessions() as s, s.begin():
                 s.execute(update(BacktestRun).where(BacktestRun.id == run_id).values(progress=done))
+            job.progress(done / total, f"{done} of {total} forecasts")
 
         result, html = backtest_report(prepared, params["methods"], periods, title, sources, on_step=step)
         summary: dict[str, Any] = {"methods": {}, "versus": {}, "coverage": 0.05, "study_cells": prepared.area.n_cells}
@@ -210,9 +201,14 @@ def execute_backtest(platform: Platform, run_id: int) -> None:
             d = result.paired_difference(BEST, base, "pai", 0.05)
             summary["versus"][base] = [_finite(d.mean), _finite(d.low), _finite(d.high)]
         _finish(platform, actor, run_id, "done", summary=summary, html=html)
+    except JobCancelled:
+        _finish(platform, actor, run_id, "cancelled", error="cancelled")
+        raise
     except Exception as exc:  # the run must end in a visible state whatever went wrong
         log.exception("back-test %s failed", run_id)
-        _finish(platform, actor, run_id, "failed", error=f"{type(exc).__name__}: {exc}"[:500])
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        _finish(platform, actor, run_id, "failed", error=error)
+        raise JobFailed(error) from exc
 
 
 def _finish(

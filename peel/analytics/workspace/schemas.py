@@ -180,6 +180,7 @@ class BacktestOut(BaseModel):
     summary: dict[str, Any]
     error: str
     report_url: str | None
+    job_url: str | None = None  # the job that runs it: /api/v1/jobs/{id}
 
     @classmethod
     def of(cls, r: BacktestRun) -> BacktestOut:
@@ -193,6 +194,7 @@ class BacktestOut(BaseModel):
             summary=r.summary,
             error=r.error,
             report_url=f"/api/v1/analytics/backtests/{r.id}/report" if r.status == "done" else None,
+            job_url=f"/api/v1/jobs/{r.parameters['job_id']}" if r.parameters.get("job_id") else None,
         )
 
 

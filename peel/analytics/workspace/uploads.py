@@ -7,11 +7,13 @@ text whose first line looks like a CSV header. The file name is only ever shown,
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from peel.analytics.events import ImportResult
 from peel.analytics.importers import SOURCES, ColumnMapping, parse_csv, parse_police_uk, parse_stl, parse_toronto
@@ -46,6 +48,41 @@ def display_label(filename: str | None) -> str:
     """The last path component, reduced to harmless characters: for display only."""
     base = (filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1]
     return (_LABEL.sub("_", base).strip(" .") or "upload.csv")[:120]
+
+
+def save_capped(chunks: Iterable[bytes], target: Path, limit: int = MAX_UPLOAD_BYTES) -> int:
+    """Stream an upload to ``target`` (a server-chosen name), refusing it past ``limit``; returns its size."""
+    size = 0
+    try:
+        with target.open("wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise UploadTooLarge(f"the file is larger than the {limit // (1024 * 1024)} MB limit")
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise InvalidInput("the file is empty")
+    return size
+
+
+def sniff_upload(target: Path) -> None:
+    """Cheap checks on the first bytes, so most wrong files are refused by the request itself."""
+    with target.open("rb") as f:
+        head = f.read(65536)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16).decompress(head, 65536)
+        except zlib.error as exc:
+            raise UnsupportedUpload("the file looks gzipped but cannot be decompressed") from exc
+    if b"\x00" in head:
+        raise UnsupportedUpload("this is not a CSV file (it contains binary data)")
+    text = head.decode("utf-8-sig", errors="ignore")
+    if ("\n" in text or len(head) < 65536) and len([h for h in header_of(text) if h]) < 3:
+        raise UnsupportedUpload("this is not a CSV file: the first line should be a header with column names")
 
 
 def read_capped(chunks: Iterable[bytes], limit: int = MAX_UPLOAD_BYTES) -> bytes:
@@ -124,3 +161,11 @@ def parse_upload(upload: Upload, source: str, mapping: ColumnMapping | None) -> 
         return parse_csv(upload.label, upload.text, mapping)
     except (KeyError, ValueError) as exc:
         raise InvalidInput(f"the file does not match the {source} format: {exc}") from exc
+    except csv.Error as exc:
+        # The csv module refuses fields over csv.field_size_limit() (131,072 characters): a crime row never has
+        # one, so the file is refused whole rather than imported in part.
+        limit = csv.field_size_limit()
+        raise InvalidInput(
+            f"{upload.label} is not a readable CSV file: a field is longer than {limit:,} "
+            f"characters or badly quoted ({exc}); nothing was imported"
+        ) from exc

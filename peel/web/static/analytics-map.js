@@ -6,6 +6,19 @@
   const layers = JSON.parse(el.dataset.layers || "[]");
   const map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
   const get = async (url) => { const r = await fetch(url, { credentials: "same-origin" }); if (!r.ok) throw new Error(url + " " + r.status); return r.json(); };
+  // A layer computed by a job (an aggregate): submit it, poll the job API each second, draw its result.
+  const viaJob = async (url) => {
+    const r = await fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": el.dataset.csrf || "" } });
+    if (!r.ok) throw new Error(url + " " + r.status);
+    let job = await r.json();
+    while (job.status === "queued" || job.status === "running") {
+      el.dataset.job = String(job.id);
+      await new Promise((done) => setTimeout(done, 1000));
+      job = await get(job.url);
+    }
+    if (job.status !== "succeeded") throw new Error(job.error || job.status);
+    return job.result;
+  };
   const ramp = (share) => share > 0.66 ? "#b3261e" : share > 0.33 ? "#e8743d" : "#f2b84b";
 
   function draw(kind, data) {
@@ -32,7 +45,7 @@
   try {
     let bounds = null; let drawn = 0;
     for (const layer of layers) {
-      const [group, count] = draw(layer.kind, await get(layer.url));
+      const [group, count] = draw(layer.kind, layer.job ? await viaJob(layer.job) : await get(layer.url));
       group.addTo(map);
       drawn += count;
       if (count) bounds = bounds ? bounds.extend(group.getBounds()) : L.latLngBounds(group.getBounds().getSouthWest(), group.getBounds().getNorthEast());

@@ -23,7 +23,7 @@ from peel.analytics.population import load_lsoa_population
 from peel.analytics.service import backtest_report, prepare, select
 from peel.analytics.workspace.datasets import load_events
 from peel.db.uow import Actor
-from tests.integration.analytics.workspace_support import analyst_dataset, upload
+from tests.integration.analytics.workspace_support import analyst_dataset, upload, wait_for_job
 
 CLEVELAND = Path(__file__).resolve().parents[3] / "data/crime-samples/uk-police-street-cleveland-durham"
 OCTOBER = CLEVELAND / "2018-10-cleveland-street.csv.gz"
@@ -69,9 +69,10 @@ def test_the_cleveland_import_keeps_lsoa_codes_and_the_report_shows_population_s
 
 def _forecast(client: TestClient, headers: dict[str, str], dataset_id: int) -> dict[str, object]:
     url = f"/api/v1/analytics/datasets/{dataset_id}/forecasts"
-    response = client.post(url, headers=headers, json={"method": "naive", "period": "7d", "cell_size": 150})
+    started = client.post(url, headers=headers, json={"method": "naive", "period": "7d", "cell_size": 150})
+    response = wait_for_job(client, headers, started)
     assert response.status_code == 201, response.text
-    out: dict[str, object] = response.json()
+    out: dict[str, object] = response.json()["forecast"]
     return out
 
 
@@ -83,10 +84,14 @@ def test_the_forecast_page_shows_lsoa_population_shares_for_a_police_uk_dataset(
     first = upload(client, headers, OCTOBER.read_bytes(), name=OCTOBER.name, source="police-uk", columns="")
     assert first.status_code == 201, first.text
     dataset_id = int(first.json()["dataset"]["id"])
-    more = client.post(
-        f"/api/v1/analytics/datasets/{dataset_id}/imports",
-        headers=headers,
-        files={"file": ("2018-09-cleveland-street.csv", september_copy().encode(), "text/csv")},
+    more = wait_for_job(
+        client,
+        headers,
+        client.post(
+            f"/api/v1/analytics/datasets/{dataset_id}/imports",
+            headers=headers,
+            files={"file": ("2018-09-cleveland-street.csv", september_copy().encode(), "text/csv")},
+        ),
     )
     assert more.status_code == 201, more.text
     with app.state.platform.uow(Actor.system("test")) as uow:

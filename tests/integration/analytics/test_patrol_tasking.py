@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from peel.analytics.patrol.tasking import assign_arms
-from tests.integration.analytics.workspace_support import analyst_dataset, audited_actions
+from tests.integration.analytics.workspace_support import analyst_dataset, audited_actions, wait_for_job
 from tests.support.staff import staff
 
 
@@ -22,9 +22,11 @@ def _plan(client: TestClient, headers: dict[str, str], forecast_id: int, **extra
 
 def _forecast(client: TestClient, headers: dict[str, str], dataset_id: int) -> int:
     url = f"/api/v1/analytics/datasets/{dataset_id}/forecasts"
-    response = client.post(url, headers=headers, json={"method": "naive", "coverage": 0.1})
+    response = wait_for_job(
+        client, headers, client.post(url, headers=headers, json={"method": "naive", "coverage": 0.1})
+    )
     assert response.status_code == 201, response.text
-    return int(response.json()["id"])
+    return int(response.json()["forecast_id"])
 
 
 def test_tasking_leaves_the_control_share_untasked_and_is_reproducible(app: FastAPI, client: TestClient) -> None:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from peel.analytics.workspace import uploads
-from tests.integration.analytics.workspace_support import BAD_ROWS, audited_actions, crime_csv, upload
+from tests.integration.analytics.workspace_support import BAD_ROWS, audited_actions, crime_csv, upload, wait_for_job
 from tests.support.staff import staff
 
 
@@ -40,7 +40,9 @@ def test_importing_the_same_file_again_changes_nothing_and_overlaps_replace(app:
     dataset_id = upload(client, analyst.headers, text).json()["dataset"]["id"]
     url = f"/api/v1/analytics/datasets/{dataset_id}/imports"
 
-    again = client.post(url, headers=analyst.headers, files={"file": ("same.csv", text.encode(), "text/csv")})
+    again = wait_for_job(
+        client, analyst.headers, client.post(url, headers=analyst.headers, files={"file": ("same.csv", text.encode())})
+    )
     assert again.status_code == 201 and again.json()["already_imported"] is True
     assert again.json()["dataset"]["event_count"] == 200
 
@@ -48,7 +50,11 @@ def test_importing_the_same_file_again_changes_nothing_and_overlaps_replace(app:
     lines = text.splitlines()
     extra = [f"N{i},2026-01-0{1 + i % 9}T10:00:00,Theft,-0.13,51.51,reported" for i in range(10)]
     overlap = "\n".join([lines[0], *lines[1:101], *extra]) + "\n"
-    third = client.post(url, headers=analyst.headers, files={"file": ("more.csv", overlap.encode(), "text/csv")})
+    third = wait_for_job(
+        client,
+        analyst.headers,
+        client.post(url, headers=analyst.headers, files={"file": ("more.csv", overlap.encode())}),
+    )
     assert third.status_code == 201, third.text
     assert third.json()["dataset"]["event_count"] == 210
     assert third.json()["dataset"]["rejected_count"] == BAD_ROWS  # the repeated file's rejections count once
@@ -76,7 +82,8 @@ def test_bad_uploads_are_refused_with_a_4xx_and_store_nothing(
     monkeypatch.setattr(uploads, "MAX_TEXT_BYTES", 50_000)
     bomb = gzip.compress(b"a,b,c\n" + b"x" * 1_000_000)  # 1 kB that expands past the limit
     assert len(bomb) < 5000
-    assert upload(client, analyst.headers, bomb, name="bomb.csv.gz").status_code == 413
+    exploded = upload(client, analyst.headers, bomb, name="bomb.csv.gz")  # found by the import job, not the request
+    assert exploded.status_code == 422 and "expands" in exploded.json()["detail"]
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1024)
     too_big = upload(client, analyst.headers, crime_csv(n=100))
     assert too_big.status_code == 413

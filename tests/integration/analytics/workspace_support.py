@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import numpy as np
@@ -40,14 +43,46 @@ def crime_csv(n: int = 600, days: int = 120, seed: int = 3, end: datetime | None
     return out.getvalue()
 
 
+@dataclass
+class Finished:
+    """A submitted job once it has ended (or the submission's own refusal): ``status_code`` is 201 when the job
+    succeeded, 422 with the job's error as ``detail`` when it failed, else the refusal's own code."""
+
+    status_code: int
+    body: dict[str, Any]
+    job: dict[str, Any] | None = None
+
+    def json(self) -> dict[str, Any]:
+        return self.body
+
+    @property
+    def text(self) -> str:
+        return str(self.body)
+
+
+def wait_for_job(client: TestClient, headers: dict[str, str], response: httpx.Response) -> Finished:
+    """Follow a 202 job to its end through the job API (the worker runs in the app's lifespan)."""
+    if response.status_code != 202:
+        return Finished(response.status_code, response.json())
+    job = response.json()
+    deadline = time.monotonic() + 300
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = client.get(job["url"], headers=headers).json()
+    if job["status"] == "succeeded":
+        return Finished(201, job["result"], job)
+    return Finished(422, {"detail": job["error"], "status": job["status"]}, job)
+
+
 def upload(
     client: TestClient, headers: dict[str, str], text: str | bytes, name: str = "crimes.csv", **form: str
-) -> httpx.Response:
+) -> Finished:
     data = {"name": "Westminster test", "source": "csv", "columns": COLUMNS, **form}
     body = text.encode() if isinstance(text, str) else text
-    return client.post(
+    started = client.post(
         "/api/v1/analytics/datasets", headers=headers, data=data, files={"file": (name, body, "text/csv")}
     )
+    return wait_for_job(client, headers, started)
 
 
 def audited_actions(app: FastAPI) -> list[str]:
