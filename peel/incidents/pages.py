@@ -24,7 +24,7 @@ def incidents_page(
     from peel.incidents import detail
 
     incidents = service.list_incidents(ctx.uow, None, 200)
-    timers = detail.timers(incidents, platform.settings)
+    timers = detail.timers(ctx.uow.session, incidents, platform.settings)
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
