@@ -42,8 +42,14 @@ def _route(app: FastAPI, path: str, change: Callable[[Session], None]) -> None:
 
 
 def _user(username: str, team_id: int | None) -> User:
-    return User(username=username, display_name=username, role="officer", team_id=team_id,
-                password_hash="x", created_at=utcnow())
+    return User(
+        username=username,
+        display_name=username,
+        role="officer",
+        team_id=team_id,
+        password_hash="x",
+        created_at=utcnow(),
+    )
 
 
 def test_it_names_a_missing_referenced_record_with_a_409_and_stores_nothing(app: FastAPI) -> None:

@@ -21,8 +21,15 @@ from tests.support.staff import platform_of
 
 
 def _event(name: str, row_id: int | None = None) -> OutboxEvent:
-    row = OutboxEvent(event_id=f"00000000-0000-0000-0000-{name:0>12}", name=name, object_type="unit",
-                      object_id=name, team_id=None, payload={}, occurred_at=utcnow())
+    row = OutboxEvent(
+        event_id=f"00000000-0000-0000-0000-{name:0>12}",
+        name=name,
+        object_type="unit",
+        object_id=name,
+        team_id=None,
+        payload={},
+        occurred_at=utcnow(),
+    )
     if row_id is not None:
         row.id = row_id
     return row

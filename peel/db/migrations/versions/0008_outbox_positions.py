@@ -21,9 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox_events", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True)
-        )
+        batch_op.add_column(sa.Column("position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True))
         batch_op.create_index(batch_op.f("ix_outbox_events_position"), ["position"], unique=True)
     op.execute("UPDATE outbox_events SET position = id WHERE published_at IS NOT NULL")
 
