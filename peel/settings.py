@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         0.5, gt=0, description="How often the event relay looks for committed events not yet published."
     )
+    outbox_retention_days: int = Field(
+        7,
+        ge=1,
+        description="Published events are kept this many days for live pages that reconnect; a page away longer "
+        "is told to reload.",
+    )
     cookie_secure: bool = Field(False, description="Mark cookies Secure (set true behind HTTPS).")
     assets_dir: Path = Field(
         Path("node_modules"),

@@ -28,6 +28,9 @@ class SqlAuditStore:
     def append(self, session: Session, entries: Sequence[chain.AuditEntry]) -> None:
         if not entries:
             return
+        # The caller's own pending changes reach the database first, outside the guard below: a foreign-key or
+        # unique violation in them is that change's error (a conflict), not an audit store that is down.
+        session.flush()
         try:
             self._append(session, entries)
         except SQLAlchemyError as exc:

@@ -49,23 +49,21 @@ def summary(uow: UnitOfWork, goals: thrive.GradeTargets, now: datetime, days: in
     since = now - timedelta(days=days)
     s = uow.session
     by_channel = dict(
-        s.execute(select(Contact.channel, func.count()).where(Contact.received_at >= since).group_by(Contact.channel))
-        .tuples()
-        .all()
+        s.execute(
+            select(Contact.channel, func.count()).where(Contact.received_at >= since).group_by(Contact.channel)
+        ).all()
     )
     grade_mix = dict(
         s.execute(
             select(Incident.grade, func.count())
             .where(Incident.opened_at >= since, Incident.grade.is_not(None), Incident.merged_into_id.is_(None))
             .group_by(Incident.grade)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     outcomes = dict(
-        s.execute(select(Contact.outcome, func.count()).where(Contact.received_at >= since).group_by(Contact.outcome))
-        .tuples()
-        .all()
+        s.execute(
+            select(Contact.outcome, func.count()).where(Contact.received_at >= since).group_by(Contact.outcome)
+        ).all()
     )
     averted = s.execute(
         select(func.count())

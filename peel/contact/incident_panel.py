@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from peel.contact import grading, intake, thrive
-from peel.contact.models import Contact, ReportUpdate
+from peel.contact.models import Contact, ReportUpdate, ThriveRecord
 from peel.core.clock import utcnow
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
@@ -18,20 +19,45 @@ from peel.people.models import Person
 from peel.settings import Settings
 
 
-def timers(incidents: Sequence[Incident], settings: Settings) -> dict[str, thrive.SlaState]:
-    """The visible SLA timer of each graded incident that is still live."""
+def urban_flags(session: Session, incident_ids: Sequence[int]) -> dict[int, bool]:
+    """Whether each incident is urban, as its latest THRIVE assessment says (the handler decides it per call).
+
+    An incident with no assessment is absent; callers treat it as urban, the stricter G1 target.
+    """
+    if not incident_ids:
+        return {}
+    latest = (
+        select(ThriveRecord.incident_id, func.max(ThriveRecord.version).label("version"))
+        .where(ThriveRecord.incident_id.in_(incident_ids))
+        .group_by(ThriveRecord.incident_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ThriveRecord.incident_id, ThriveRecord.urban).join(
+            latest,
+            (ThriveRecord.incident_id == latest.c.incident_id) & (ThriveRecord.version == latest.c.version),
+        )
+    ).all()
+    return {incident_id: bool(urban) for incident_id, urban in rows}
+
+
+def timers(uow: UnitOfWork, incidents: Sequence[Incident], settings: Settings) -> dict[str, thrive.SlaState]:
+    """The visible SLA timer of each graded incident that is still live, against its urban or rural target."""
     goals, now = grading.targets(settings), utcnow()
+    live = [i for i in incidents if i.grade and i.status in ("open", "assigned")]
+    urban = urban_flags(uow.session, [i.id for i in live])
     return {
-        i.ref: thrive.sla_state(i.grade, i.opened_at, now, i.attended_at, goals)
-        for i in incidents
-        if i.grade and i.status in ("open", "assigned")
+        i.ref: thrive.sla_state(i.grade, i.opened_at, now, i.attended_at, goals, urban=urban.get(i.id, True))
+        for i in live
+        if i.grade
     }
 
 
 def gather(uow: UnitOfWork, incident: Incident, role: str, settings: Settings) -> dict[str, Any]:
     goals, now = grading.targets(settings), utcnow()
+    urban = urban_flags(uow.session, [incident.id]).get(incident.id, True)
     out: dict[str, Any] = {
-        "sla": thrive.sla_state(incident.grade, incident.opened_at, now, incident.attended_at, goals)
+        "sla": thrive.sla_state(incident.grade, incident.opened_at, now, incident.attended_at, goals, urban=urban)
         if incident.grade
         else None,
         "thrive": grading.history(uow, incident.ref, goals),

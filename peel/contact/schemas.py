@@ -32,7 +32,7 @@ class ContactIn(BaseModel):
     channel: StaffChannel
     caller: CallerIn = Field(default_factory=CallerIn)
     text: str = Field(min_length=1, max_length=20000, description="what the caller says (HTML is stripped)")
-    category: str
+    category: str = Field(max_length=48)
     location: LocationIn | None = None
     answered_after_s: float | None = Field(None, ge=0, le=3600, description="999: seconds until answered")
     person_ref: str | None = Field(None, max_length=24, description="a suggested match the handler confirmed")

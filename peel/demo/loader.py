@@ -179,7 +179,7 @@ def _incidents(uow: Any, plan: DemoPlan, person_ids: list[int], team_ids: dict[s
     task = progress.add_task("Contact history", total=len(plan.incidents)) if progress else None
     rng = np.random.default_rng(len(plan.incidents))
     with uow() as u:
-        phones = dict(u.session.execute(select(PersonPhone.person_id, PersonPhone.phone_id)).tuples().all())
+        phones = dict(u.session.execute(select(PersonPhone.person_id, PersonPhone.phone_id)).all())
     for start in range(0, len(plan.incidents), BATCH):
         with uow() as u:
             for p in plan.incidents[start : start + BATCH]:

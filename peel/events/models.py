@@ -1,4 +1,10 @@
-"""The transactional outbox. Rows are kept after publication so live pages can resume (Last-Event-ID)."""
+"""The transactional outbox. Rows are kept after publication so live pages can resume (Last-Event-ID).
+
+``id`` is the insert order, which on PostgreSQL is not the commit order: a transaction can take id 10, another
+id 11 and commit first. ``position`` is what clients see and resume from: the relay assigns it, dense and
+increasing, to rows in the order it finds them committed, so a client that saw position N has seen every
+event below N. Rows without a position are committed but not yet taken up by the relay.
+"""
 
 from __future__ import annotations
 
@@ -22,4 +28,7 @@ class OutboxEvent(Base):
     team_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     occurred_at: Mapped[datetime]
+    position: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), nullable=True, unique=True, index=True
+    )
     published_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from peel.events.domain import Delivered
-from peel.events.relay import replay_after
+from peel.events.relay import replay
 from peel.identity import policy
 from peel.identity.service import Principal
 from peel.web.deps import Authorize, Ctx, PlatformDep
@@ -54,7 +54,10 @@ def stream(
         try:
             yield ": connected\n\n"
             if resume_from is not None:
-                for event in await asyncio.to_thread(replay_after, platform.sessions, resume_from):
+                missed = await asyncio.to_thread(replay, platform.sessions, resume_from)
+                if missed.reset:  # what was missed cannot be told exactly: the page reloads, then resumes here
+                    yield f"id: {missed.position}\nevent: reset\ndata: {json.dumps({'position': missed.position})}\n\n"
+                for event in missed.events:
                     seen.append(event.event_id)
                     if visible(principal, event):
                         yield sse(event)

@@ -46,7 +46,7 @@ class UserIn(BaseModel):
 
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._]+$")
     display_name: str = Field(min_length=1, max_length=120)
-    role: str = Field(description=f"one of {', '.join(ROLES)}")
+    role: str = Field(max_length=32, description=f"one of {', '.join(ROLES)}")
     password: str = Field(min_length=12, max_length=200)
     team: str | None = Field(None, max_length=80)
 
@@ -87,7 +87,7 @@ def list_users(ctx: Annotated[Ctx, Depends(Authorize("user.list"))]) -> list[Use
     from peel.core.clock import utcnow
 
     now = utcnow()
-    teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).tuples().all())
+    teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).all())
     users = ctx.uow.session.execute(select(User).order_by(User.username)).scalars()
     out = [
         UserOut(

@@ -25,7 +25,7 @@ def incidents_page(
     incidents = service.list_incidents(ctx.uow, None, 200)
     timers: dict[str, Any] = {}
     for contribute in contributions("incident.list"):  # e.g. contact handling's SLA timers
-        timers.update(contribute(incidents, platform.settings))
+        timers.update(contribute(ctx.uow, incidents, platform.settings))
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
@@ -51,8 +51,8 @@ def new_incident_submit(
     request: Request,
     platform: PlatformDep,
     ctx: Annotated[Ctx, Depends(Authorize("incident.create"))],
-    channel: Annotated[str, Form()],
-    category: Annotated[str, Form()],
+    channel: Annotated[str, Form(max_length=12)],
+    category: Annotated[str, Form(max_length=48)],
     summary: Annotated[str, Form(max_length=4000)],
     address: Annotated[str, Form(max_length=255)] = "",
     postcode: Annotated[str, Form(max_length=10)] = "",

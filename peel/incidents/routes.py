@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 
 def incident_out(uow: UnitOfWork, incident: Incident, teams: dict[int, str] | None = None) -> schemas.IncidentOut:
     if teams is None:
-        teams = dict(uow.session.execute(select(Team.id, Team.name)).tuples().all())
+        teams = dict(uow.session.execute(select(Team.id, Team.name)).all())
     refs = service.people_refs(uow, incident)
     return schemas.IncidentOut(
         ref=incident.ref,
@@ -53,7 +53,7 @@ def list_incidents(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[schemas.IncidentOut]:
     incidents = service.list_incidents(ctx.uow, status, limit)
-    teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).tuples().all())
+    teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).all())
     out = [incident_out(ctx.uow, i, teams) for i in incidents]
     ctx.uow.commit()
     return out

@@ -27,7 +27,7 @@ class IncidentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel
-    category: str = Field(description="one of the category codes, e.g. 'rtc', 'burglary'")
+    category: str = Field(max_length=48, description="one of the category codes, e.g. 'rtc', 'burglary'")
     summary: str = Field(min_length=1, max_length=4000)
     grade: Grade | None = None
     location: LocationIn | None = None

@@ -138,4 +138,4 @@ def people_refs(uow: UnitOfWork, incident: Incident) -> dict[int, str]:
     ids = [link.person_id for link in incident.people]
     if not ids:
         return {}
-    return dict(uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids))).tuples().all())
+    return dict(uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids))).all())

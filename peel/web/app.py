@@ -54,7 +54,7 @@ def create_app(
         sessions=sessions,
         audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every),
         bus=bus,
-        relay=OutboxRelay(sessions, bus, settings.outbox_poll_seconds),
+        relay=OutboxRelay(sessions, bus, settings.outbox_poll_seconds, timedelta(days=settings.outbox_retention_days)),
         templates=templates,
         login_policy=LoginPolicy(
             threshold=settings.lockout_threshold,

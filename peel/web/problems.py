@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peel.core.errors import NotAuthenticated, PeelError, RateLimited
+from peel.db.base import Base
+from peel.db.integrity import UNSTORABLE, explain
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -82,12 +84,17 @@ def install(app: FastAPI) -> None:
             return page(request, exc.status_code, title, detail)
         return problem(exc.status_code, title, detail)
 
-    @app.exception_handler(OverflowError)
+    @app.exception_handler(IntegrityError)
     @app.exception_handler(DataError)
+    async def _refused(request: Request, exc: IntegrityError | DataError) -> Response:
+        # The database refused the write (a missing reference, a duplicate, a value too long): a conflict or
+        # bad input, named in words; the transaction it was in has rolled back, so nothing changed.
+        return await _domain(request, explain(exc, Base.metadata))
+
+    @app.exception_handler(OverflowError)
     async def _unstorable(request: Request, exc: Exception) -> Response:
-        # The database refused a value (a NUL character, a number out of range): bad input, and the
-        # transaction it was in has rolled back, so nothing changed.
-        detail = "The input holds a value that cannot be stored (for example a NUL character); nothing was changed."
+        # A number too large for any column type: bad input, refused before anything was stored.
+        detail = UNSTORABLE[:1].upper() + UNSTORABLE[1:] + "."
         if wants_page(request):
             return page(request, 422, "Please check the form", detail)
         return problem(422, "Invalid input", detail)

@@ -65,7 +65,7 @@ class StatusIn(BaseModel):
 
 
 def _teams(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Team.id, Team.name)).tuples().all())
+    return dict(uow.session.execute(select(Team.id, Team.name)).all())
 
 
 def _unit_out(unit: Unit, teams: dict[int, str]) -> UnitOut:
@@ -92,7 +92,7 @@ def stations(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[
 
 @router.get("/api/v1/teams", response_model=list[TeamOut])
 def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[TeamOut]:
-    stations = dict(ctx.uow.session.execute(select(Station.id, Station.name)).tuples().all())
+    stations = dict(ctx.uow.session.execute(select(Station.id, Station.name)).all())
     rows = ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars()
     out = [
         TeamOut(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -36,7 +37,7 @@ def rows(text: str | Iterable[str]) -> Iterator[tuple[int, Row]]:
     stream = io.StringIO(text) if isinstance(text, str) else text
     reader = csv.reader(stream)
     header: list[str] | None = None
-    for record in reader:
+    for record in _records(reader):
         if header is None:
             header = [normalise_header(h) for h in record]
             continue
@@ -45,9 +46,26 @@ def rows(text: str | Iterable[str]) -> Iterator[tuple[int, Row]]:
         yield reader.line_num, {h: (record[i] if i < len(record) else "") for i, h in enumerate(header)}
 
 
+def _records(reader: Any) -> Iterator[list[str]]:
+    """The reader's records; a record the CSV module refuses (a field over its limit, a stray quote) is bad
+    input, reported as a ``ValueError`` that names the line, rather than an error the web layer cannot place."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            if "field larger than field limit" in str(exc):
+                limit = csv.field_size_limit()
+                raise ValueError(f"line {line}: a field is too long (more than {limit:,} characters)") from exc
+            raise ValueError(f"line {line}: {exc}") from exc
+        yield record
+
+
 def header_of(text: str) -> list[str]:
     first = text.split("\n", 1)[0]
-    return [normalise_header(h) for h in next(csv.reader([first]))]
+    return [normalise_header(h) for h in next(_records(csv.reader([first])), [])]
 
 
 class OrdinalIds:

@@ -20,6 +20,8 @@
     while (feed.children.length > 50) feed.removeChild(feed.lastChild);
   };
   ["IncidentCreated", "IncidentUpdated", "UnitStatusChanged", "CaseOpened", "CaseShared"].forEach((n) => source.addEventListener(n, add));
+  // The server could not tell exactly what was missed while away (pruned, or too much): start again from now.
+  source.addEventListener("reset", () => { source.close(); window.location.reload(); });
   source.onopen = () => { state.textContent = "connected"; state.dataset.state = "connected"; };
   source.onerror = () => { state.textContent = "reconnecting…"; state.dataset.state = "reconnecting"; };
 })();
