@@ -11,10 +11,11 @@ from peel.audit.refs import expand
 from peel.db.uow import Actor
 from peel.incidents import schemas
 from peel.incidents.service import open_incident
-from tests.support.staff import platform_of, staff
+from tests.support.staff import ensure_team, platform_of, staff
 
 
 def open_many(app: FastAPI, n: int) -> None:
+    ensure_team(app, "Team A")
     with platform_of(app).uow(Actor.system("test")) as uow:
         for i in range(n):
             data = schemas.IncidentIn(channel="101", category="rtc", summary=f"Collision {i}", team="Team A")
@@ -37,13 +38,13 @@ def test_a_list_of_three_hundred_incidents_names_every_one(app: FastAPI, client:
     assert sorted(r for part in refs for r in part) == sorted(i["ref"] for i in listed.json())
 
 
-def test_the_purpose_given_by_header_or_query_is_recorded_in_its_own_column(
-    app: FastAPI, client: TestClient
-) -> None:
+def test_the_purpose_given_by_header_or_query_is_recorded_in_its_own_column(app: FastAPI, client: TestClient) -> None:
     supervisor = staff(app, client, "supervisor")
     headers = {**supervisor.headers, "X-Peel-Purpose": "review of collision hotspots"}
     assert client.get("/api/v1/incidents", headers=headers).status_code == 200
-    query = client.get("/api/v1/people", params={"q": "smith", "purpose": "missing person enquiry"}, headers=supervisor.headers)
+    query = client.get(
+        "/api/v1/people", params={"q": "smith", "purpose": "missing person enquiry"}, headers=supervisor.headers
+    )
     assert query.status_code == 200
     assert [e.purpose for e in entries(app, "incident.list")] == ["review of collision hotspots"]
     assert [e.purpose for e in entries(app, "person.search")] == ["missing person enquiry"]

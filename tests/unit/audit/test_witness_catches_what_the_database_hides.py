@@ -80,14 +80,18 @@ def test_one_thousand_rebuilds_with_the_key_are_all_caught_by_the_witness() -> N
 def test_a_witness_written_without_the_key_is_refused() -> None:
     entries, checkpoints, head = build(40)
     forged = chain.make_head(b"not the key", head.seq + 5, "f" * 64)
-    report = check_against_witness(KEY, checkpoints, 40, {c.seq: c.hash for c in entries}, Witnessed(checkpoints, forged))
+    report = check_against_witness(
+        KEY, checkpoints, 40, {c.seq: c.hash for c in entries}, Witnessed(checkpoints, forged)
+    )
     assert any("witnessed head" in p and "signature" in p for p in report.problems)
 
 
 def test_entries_after_the_last_witnessed_head_are_reported_but_do_not_fail() -> None:
     entries, checkpoints, _ = build(40)
     early = chain.make_head(KEY, 35, entries[34].hash)
-    report = check_against_witness(KEY, checkpoints, 40, {c.seq: c.hash for c in entries}, Witnessed(checkpoints, early))
+    report = check_against_witness(
+        KEY, checkpoints, 40, {c.seq: c.hash for c in entries}, Witnessed(checkpoints, early)
+    )
     assert report.problems == []
     assert any("5 entries after entry 35" in n for n in report.notes)
 
