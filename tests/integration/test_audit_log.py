@@ -19,6 +19,7 @@ from peel.audit.chain import chain as chain_entries
 from peel.audit.models import AuditEvent
 from peel.audit.store import SqlAuditStore, iter_chain, verify_store
 from peel.cli.main import app as cli
+from peel.core.clock import utcnow
 from peel.core.errors import AuditUnavailable
 from peel.incidents.models import Incident
 from peel.settings import Settings
@@ -240,3 +241,22 @@ def test_the_audit_page_shows_the_witness_status(app: FastAPI, client: TestClien
     assert "Witness" in page.text and str(platform_of(app).settings.audit_witness_path) in page.text
     verdict = client.post("/api/v1/audit/verify", headers=auditor.headers).json()
     assert verdict["ok"] and verdict["witness"]["checkpoints"] >= 1 and verdict["witness"]["head_seq"] > 16
+
+
+def test_the_witness_is_written_only_after_the_commit(app: FastAPI, client: TestClient) -> None:
+    busy(app, client, 1)
+    platform = platform_of(app)
+    assert platform.witness is not None
+    before = platform.witness.read().head
+    assert before is not None
+    entry = AuditEntry(at=utcnow(), action="incident.read", object_type="incident", object_id="x", outcome="allowed")
+    with platform.sessions() as session:
+        session.begin()
+        platform.audit.append(session, [entry])
+        assert platform.witness.read().head == before, "nothing is witnessed before the commit"
+        session.rollback()
+    assert platform.witness.read().head == before, "a rolled-back append is never witnessed"
+    with platform.sessions() as session, session.begin():
+        platform.audit.append(session, [entry])
+    after = platform.witness.read().head
+    assert after is not None and after.seq == before.seq + 1
