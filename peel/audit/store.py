@@ -192,6 +192,14 @@ class Verification:
     def ok(self) -> bool:
         return self.verdict.ok
 
+    @property
+    def problems(self) -> list[str]:
+        return self.verdict.problems
+
+    @property
+    def notes(self) -> list[str]:
+        return self.verdict.notes
+
 
 def verify_store(
     session: Session,
