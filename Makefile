@@ -36,7 +36,7 @@ demo: install
 	$(PEEL) db upgrade
 	$(PEEL) demo load --seed 42
 	$(PEEL) demo logins
-	$(PEEL) serve
+	$(PEEL) serve --demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check peel tests bench

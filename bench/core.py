@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from peel import __version__
 from peel.audit.chain import AuditEntry
+from peel.audit.file_witness import FileWitness
 from peel.audit.store import SqlAuditStore
 from peel.core.clock import utcnow
 from peel.db.engine import make_engine, make_session_factory
@@ -176,6 +177,11 @@ def _audit_rows(backend: str, settings: Settings, transactions: int) -> list[Row
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     sessions = make_session_factory(engine)
     store = SqlAuditStore(SECRET.encode(), settings.audit_checkpoint_every)
+    # The witness as `create_app` wires it: a checkpoint line and the signed head, each fsync'd after the commit.
+    witness_dir = tempfile.TemporaryDirectory(prefix="peel-bench-witness-")
+    witnessed = SqlAuditStore(
+        SECRET.encode(), settings.audit_checkpoint_every, FileWitness(Path(witness_dir.name) / "witness.jsonl")
+    )
     plain = SqlTable(
         "bench_plain_rows", MetaData(), Column("id", Integer, primary_key=True), Column("body", String(400))
     )
@@ -192,10 +198,10 @@ def _audit_rows(backend: str, settings: Settings, transactions: int) -> list[Row
 
         return work
 
-    def audited(size: int) -> Callable[[int], None]:
+    def audited(size: int, into: SqlAuditStore = store) -> Callable[[int], None]:
         def work(i: int) -> None:
             with sessions() as session, session.begin():
-                store.append(session, [_entry(i * size + k) for k in range(size)])
+                into.append(session, [_entry(i * size + k) for k in range(size)])
 
         return work
 
@@ -226,10 +232,19 @@ def _audit_rows(backend: str, settings: Settings, transactions: int) -> list[Row
                     "entries/s",
                 )
             )
+            rows.append(
+                Row(
+                    backend,
+                    f"audit append, {size} per transaction, witnessed (file, fsync)",
+                    _timed_transactions(audited(size, witnessed), count, size),
+                    "entries/s",
+                )
+            )
         return rows
     finally:
         plain.drop(engine, checkfirst=True)
         engine.dispose()
+        witness_dir.cleanup()
 
 
 # --- Databases ---------------------------------------------------------------------------------------------

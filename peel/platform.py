@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.store import AuditStore
+from peel.audit.witness import AuditWitness
 from peel.core.ratelimit import RateLimiter
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
@@ -34,6 +35,7 @@ class Platform:
     templates: Jinja2Templates
     login_policy: LoginPolicy
     limiter: RateLimiter
+    witness: AuditWitness | None = None  # where signed checkpoints are kept outside the database
     _roads: RoadGraph | None = field(default=None, repr=False)
     _jobs: Jobs | None = field(default=None, repr=False)
 

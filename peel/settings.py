@@ -10,6 +10,10 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+# Published in the source, so anyone can sign with it: `peel serve` refuses it outside demo mode.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me-0123456789abcdef"
 
 
 class Settings(BaseSettings):
@@ -26,7 +30,7 @@ class Settings(BaseSettings):
         "so several server processes share them.",
     )
     secret_key: SecretStr = Field(
-        SecretStr("dev-only-change-me-0123456789abcdef"),
+        SecretStr(DEVELOPMENT_SECRET_KEY),
         description="Secret for session cookies, CSRF tokens and audit checkpoint signatures. "
         "Set a long random value in production.",
     )
@@ -38,6 +42,13 @@ class Settings(BaseSettings):
     token_hours: int = Field(8, ge=1, description="Lifetime of an API bearer token, in hours.")
     audit_checkpoint_every: int = Field(
         256, ge=2, description="Write a signed Merkle checkpoint of the audit chain every N events."
+    )
+    audit_witness: Path | None = Field(
+        None,
+        description="Append-only file that witnesses every signed audit checkpoint (and, beside it, the signed "
+        "chain head) outside the database; `peel audit verify` checks the database against it. Default: next to "
+        "the SQLite database (`var/peel-audit-witness.jsonl`), or `var/<database>-audit-witness.jsonl` for "
+        "PostgreSQL. Keep it where the database's host cannot rewrite it.",
     )
     sqlite_synchronous: str = Field(
         "FULL", description="SQLite `synchronous` pragma (FULL keeps acknowledged writes through power loss)."
@@ -91,3 +102,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def audit_witness_path(self) -> Path:
+        if self.audit_witness is not None:
+            return self.audit_witness
+        url = make_url(self.database_url)
+        if self.is_sqlite:
+            on_disk = url.database not in (None, "", ":memory:")
+            db = Path(url.database) if on_disk and url.database else Path("var/peel.db")
+            return db.with_name(f"{db.stem}-audit-witness.jsonl")
+        return Path("var") / f"{url.database or 'peel'}-audit-witness.jsonl"

@@ -4,6 +4,10 @@ Each entry's hash covers its own fields and the previous entry's hash, so editin
 reordering an entry breaks every link after it. Anyone can recompute the chain; to stop a writer with database
 access from recomputing it after an edit, every checkpoint (a Merkle root over a run of entries) and the chain
 head are signed with an HMAC key the database does not hold. The signed head also catches truncation.
+
+What this module cannot catch on its own: an intruder who holds the key (or the development key) can rebuild a
+consistent shorter or edited chain, and one who wipes entries, checkpoints and head leaves an empty chain that
+verifies. Both are caught by comparing with a witness outside the database (``peel.audit.witness``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ class AuditEntry:
     source_ip: str = ""
     request_id: str = ""
     detail: str = ""
+    purpose: str = ""  # why the user said they looked, where they gave a reason
+    client_request_id: str = ""  # what the client called its request (untrusted; request_id is the server's)
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Verdict:
     entries_checked: int = 0
     checkpoints_checked: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, but not a sign of tampering
 
     @property
     def ok(self) -> bool:
@@ -85,6 +92,9 @@ def canonical(seq: int, e: AuditEntry) -> bytes:
         e.request_id,
         e.detail,
     ]
+    if e.purpose or e.client_request_id:
+        # Entries written before these fields existed keep their original form, so their hashes still verify.
+        record += [e.purpose, e.client_request_id]
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
 
 

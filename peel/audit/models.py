@@ -25,6 +25,8 @@ class AuditEvent(Base):
     source_ip: Mapped[str] = mapped_column(String(64), default="")
     request_id: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    client_request_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -17,6 +17,16 @@ from peel.web.deps import Authorize, Ctx, PlatformDep
 router = APIRouter(tags=["audit"])
 
 
+class WitnessOut(BaseModel):
+    """What the witness outside the database holds, and whether the database agrees with it."""
+
+    where: str
+    checkpoints: int
+    head_seq: int
+    agrees: bool
+    problems: list[str]
+
+
 class VerifyOut(BaseModel):
     ok: bool
     entries_checked: int
@@ -24,6 +34,8 @@ class VerifyOut(BaseModel):
     head_seq: int
     head_hash: str
     problems: list[str]
+    notes: list[str]
+    witness: WitnessOut | None
 
 
 class AuditEventOut(BaseModel):
@@ -37,15 +49,27 @@ class AuditEventOut(BaseModel):
     outcome: str
     source_ip: str
     request_id: str
+    client_request_id: str
+    purpose: str
     detail: str
 
 
 def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
     with platform.sessions() as session, session.begin():
-        verdict = verify_store(session, platform.audit_key)
+        result = verify_store(session, platform.audit_key, platform.witness)
         seq, digest = chain_head(session)
+    verdict, report = result.verdict, result.witness
     ctx.uow.audit("audit.verify", "audit", "chain", detail="ok" if verdict.ok else f"{len(verdict.problems)} problems")
     ctx.uow.commit()
+    witness = None
+    if report is not None:
+        witness = WitnessOut(
+            where=result.witness_where,
+            checkpoints=report.checkpoints,
+            head_seq=report.head_seq,
+            agrees=not report.problems,
+            problems=report.problems[:100],
+        )
     return VerifyOut(
         ok=verdict.ok,
         entries_checked=verdict.entries_checked,
@@ -53,6 +77,8 @@ def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
         head_seq=seq,
         head_hash=digest,
         problems=verdict.problems[:100],
+        notes=verdict.notes[:20],
+        witness=witness,
     )
 
 
@@ -79,7 +105,8 @@ def recent(
     if username:
         stmt = stmt.where(AuditEvent.username == username.lower())
     rows = [AuditEventOut.model_validate(r, from_attributes=True) for r in ctx.uow.session.execute(stmt).scalars()]
-    ctx.uow.audit("audit.read", "audit", object_id or "*", detail=f"type={object_type} user={username}")
+    asked = f"type={object_type} id={object_id} user={username}"
+    ctx.uow.audit_list("audit.read", "audit", [r.seq for r in rows], detail=asked)
     ctx.uow.commit()
     return rows
 
@@ -94,6 +121,8 @@ def audit_page(
     if ctx.principal.role == "auditor":
         with platform.sessions() as session, session.begin():
             recent_rows = list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(50)).scalars())
+        ctx.uow.audit_list("audit.read", "audit", [r.seq for r in recent_rows], detail="audit page")
+        ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request, "audit.html", {"principal": ctx.principal, "result": result, "recent": recent_rows}
     )

@@ -59,7 +59,7 @@ def list_cases(uow: UnitOfWork, limit: int = 200) -> list[Case]:
     else:
         stmt = stmt.where(granted)
     cases = list(uow.session.execute(stmt).scalars())
-    uow.audit("case.list", "case", "*", detail=",".join(c.ref for c in cases)[:2000])
+    uow.audit_list("case.list", "case", [c.ref for c in cases])
     return cases
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from peel.settings import Settings
+from peel.settings import DEVELOPMENT_SECRET_KEY, Settings
 
 app = typer.Typer(help="Peel: an open digital policing platform.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -46,13 +46,13 @@ def serve(
     host: str = typer.Option(None, help="Address to listen on (default: PEEL_HOST)."),
     port: int = typer.Option(None, help="Port (default: PEEL_PORT)."),
     workers: int = typer.Option(None, help="Server processes (default: PEEL_WORKERS); >1 needs PEEL_REDIS_URL."),
+    demo: bool = typer.Option(False, "--demo", help="Demo mode: allows the development secret key."),
 ) -> None:
-    """Serve the web application and API."""
+    """Serve the web application and API (refuses the development secret key unless --demo)."""
     import uvicorn
 
     settings = Settings()
-    if "dev-only" in settings.secret_key.get_secret_value():
-        console.print("[yellow]Using the development secret key: set PEEL_SECRET_KEY before real use.")
+    _refuse_weak_key(settings, demo)
     workers = workers or settings.workers
     if workers > 1 and settings.is_sqlite is False and not settings.redis_url:
         console.print("[yellow]Several workers without PEEL_REDIS_URL: live updates stay within one process.")
@@ -66,6 +66,31 @@ def serve(
         log_level="info",
         proxy_headers=False,
     )
+
+
+MIN_KEY_LENGTH = 32
+HOW_TO_SET_KEY = (
+    "Set PEEL_SECRET_KEY to a long random value (in the environment or .env), e.g.\n"
+    "  export PEEL_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\"\n"
+    "or run `peel serve --demo` for the synthetic demo force."
+)
+
+
+def _refuse_weak_key(settings: Settings, demo: bool) -> None:
+    """The key signs sessions and the audit chain: one anyone can read would let them re-sign an edited chain."""
+    key = settings.secret_key.get_secret_value()
+    if key == DEVELOPMENT_SECRET_KEY:
+        if demo:
+            console.print("[yellow]Demo mode: using the development secret key (never for real data).")
+            return
+        console.print(
+            "[red]Refusing to serve with the development secret key, which is published in the source.\n"
+            + HOW_TO_SET_KEY
+        )
+        raise typer.Exit(2)
+    if len(key) < MIN_KEY_LENGTH:
+        console.print(f"[red]PEEL_SECRET_KEY is too short: use at least {MIN_KEY_LENGTH} characters.\n{HOW_TO_SET_KEY}")
+        raise typer.Exit(2)
 
 
 @db_app.command("upgrade")
@@ -118,6 +143,7 @@ def users_add(
     """Add a staff account."""
     from sqlalchemy import select
 
+    from peel.audit.file_witness import FileWitness
     from peel.audit.store import SqlAuditStore
     from peel.core.errors import PeelError
     from peel.db.engine import make_engine, make_session_factory
@@ -128,7 +154,11 @@ def users_add(
     settings = Settings()
     secret = password or os.environ.get("PEEL_NEW_PASSWORD") or getpass.getpass("Password: ")
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
-    store = SqlAuditStore(settings.secret_key.get_secret_value().encode(), settings.audit_checkpoint_every)
+    store = SqlAuditStore(
+        settings.secret_key.get_secret_value().encode(),
+        settings.audit_checkpoint_every,
+        FileWitness(settings.audit_witness_path),
+    )
     try:
         with UnitOfWork(make_session_factory(engine), store, Actor.system("cli")) as uow:
             team_id = None
@@ -148,45 +178,44 @@ def users_add(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check every audit entry, checkpoint and the signed head; exit 1 if anything was tampered with."""
+    """Check every audit entry, checkpoint and the signed head, and the database against the witness file;
+    exit 1 if anything was tampered with."""
     from sqlalchemy import func, select
 
-    from peel.audit import chain
-    from peel.audit.models import AuditCheckpoint, AuditEvent, AuditHead
-    from peel.audit.store import iter_chain
+    from peel.audit.file_witness import FileWitness
+    from peel.audit.models import AuditEvent
+    from peel.audit.store import verify_store
     from peel.db.engine import make_engine, make_session_factory
 
     settings = Settings()
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     key = settings.secret_key.get_secret_value().encode()
+    witness = FileWitness(settings.audit_witness_path)
     with make_session_factory(engine)() as session, session.begin():
         total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-        checkpoints = [
-            chain.Checkpoint(c.first_seq, c.last_seq, c.merkle_root, c.prev_signature, c.signature)
-            for c in session.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.first_seq)).scalars()
-        ]
-        head_row = session.get(AuditHead, 1)
-        head = chain.Head(head_row.seq, head_row.hash, head_row.signature) if head_row else None
         with _progress() as progress:
             task = progress.add_task("Verifying audit chain", total=total)
-
-            def counted():  # type: ignore[no-untyped-def]
-                for item in iter_chain(session):
-                    progress.advance(task)
-                    yield item
-
-            verdict = chain.verify(key, counted(), checkpoints, head)
+            result = verify_store(session, key, witness, on_entry=lambda: progress.advance(task))
     engine.dispose()
+    verdict, report = result.verdict, result.witness
+    witnessed = (
+        f"witness {result.witness_where}: {report.checkpoints} checkpoints, head at entry {report.head_seq}"
+        if report
+        else "no witness"
+    )
     if verdict.ok:
         console.print(
             f"[green]Audit chain intact[/green]: {verdict.entries_checked} entries, "
-            f"{verdict.checkpoints_checked} checkpoints, signed head verified."
+            f"{verdict.checkpoints_checked} checkpoints, signed head verified; {witnessed}, agrees."
         )
-        return
-    console.print(f"[red]Audit chain broken[/red]: {len(verdict.problems)} problems")
-    for problem in verdict.problems[:50]:
-        console.print(f"  - {problem}")
-    raise typer.Exit(1)
+    else:
+        console.print(f"[red]Audit chain broken[/red]: {len(verdict.problems)} problems ({witnessed})")
+        for problem in verdict.problems[:50]:
+            console.print(f"  - {problem}")
+    for note in verdict.notes[:20]:
+        console.print(f"  [yellow]note[/yellow]: {note}")
+    if not verdict.ok:
+        raise typer.Exit(1)
 
 
 def _progress() -> Progress:

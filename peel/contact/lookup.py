@@ -70,10 +70,10 @@ def lookup(
     flags = crm_flags.assess(past, place, markers, now)
     for m in matches:
         uow.audit("person.read", "person", m.person_ref, detail="shown in a caller look-up")
-    uow.audit(
+    uow.audit_list(
         "contact.lookup",
         "contact",
-        "*",
+        [h.contact_ref for h in history] + [h.incident_ref for h in history],
         detail=f"phone={'yes' if e164 else 'no'} name={'yes' if surname else 'no'} matches={len(matches)}",
     )
     return LookupOut(

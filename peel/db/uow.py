@@ -7,13 +7,14 @@ the whole transaction rolls back: no audit record, no action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.chain import AuditEntry
+from peel.audit.refs import pieces
 from peel.audit.store import AuditStore
 from peel.core.clock import utcnow
 from peel.events.domain import DomainEvent
@@ -29,7 +30,9 @@ class Actor:
     role: str
     team_id: int | None = None
     source_ip: str = ""
-    request_id: str = ""
+    request_id: str = ""  # made by the server: what the audit trusts
+    purpose: str = ""  # the reason the user gave for this request, if any
+    client_request_id: str = ""  # what the client called its request (kept, never trusted)
 
     @classmethod
     def system(cls, name: str = "system") -> Actor:
@@ -78,6 +81,8 @@ class UnitOfWork:
             source_ip=a.source_ip,
             request_id=_storable(a.request_id)[:64],
             detail=_storable(detail)[:2000],
+            purpose=_storable(a.purpose)[:200],
+            client_request_id=_storable(a.client_request_id)[:64],
         )
 
     def audit(
@@ -85,6 +90,17 @@ class UnitOfWork:
     ) -> None:
         """Record a read, write or attempt; it is written when (and only if) the transaction commits."""
         self._entries.append(self.entry(action, object_type, object_id, outcome, detail))
+
+    def audit_list(
+        self, action: str, object_type: str, refs: Iterable[object], detail: str = "", outcome: str = "allowed"
+    ) -> None:
+        """Record a list or search read naming every record it returned (``refs``), however many.
+
+        Refs are folded into ranges and, past one entry's detail, spread over several entries (``part i/n``);
+        ``peel.audit.refs.expand`` gives them back. ``detail`` says what was asked (e.g. ``q=smith``).
+        """
+        for piece in pieces(_storable(detail)[:200], [_storable(str(r)) for r in refs]):
+            self._entries.append(self.entry(action, object_type, "*", outcome, piece))
 
     def emit(self, event: DomainEvent) -> None:
         self._events.append(event)

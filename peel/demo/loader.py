@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from peel.audit.file_witness import FileWitness
 from peel.audit.store import SqlAuditStore
 from peel.cases.models import Case
 from peel.contact.models import Contact
@@ -42,7 +43,11 @@ def load_demo(
 ) -> str:
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     sessions = make_session_factory(engine)
-    store = SqlAuditStore(settings.secret_key.get_secret_value().encode(), settings.audit_checkpoint_every)
+    store = SqlAuditStore(
+        settings.secret_key.get_secret_value().encode(),
+        settings.audit_checkpoint_every,
+        FileWitness(settings.audit_witness_path),
+    )
 
     def uow() -> UnitOfWork:
         return UnitOfWork(sessions, store, Actor.system("demo-loader"))

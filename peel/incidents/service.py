@@ -130,7 +130,7 @@ def list_incidents(uow: UnitOfWork, status: str | None = None, limit: int = 100)
     else:
         stmt = stmt.where(granted)
     incidents = list(uow.session.execute(stmt).scalars().unique())
-    uow.audit("incident.list", "incident", "*", detail=",".join(i.ref for i in incidents)[:2000])
+    uow.audit_list("incident.list", "incident", [i.ref for i in incidents], detail=f"status={status}" if status else "")
     return incidents
 
 

@@ -162,7 +162,7 @@ def search_people(uow: UnitOfWork, query: str, limit: int = 50) -> list[Person]:
             )
     stmt = _visible(uow, stmt).order_by(Person.surname, Person.forenames).limit(limit)
     people = list(uow.session.execute(stmt).scalars().unique())
-    uow.audit("person.search", "person", "*", detail=f"q={text[:80]} results={','.join(p.ref for p in people)}")
+    uow.audit_list("person.search", "person", [p.ref for p in people], detail=f"q={text[:80]}")
     return people
 
 

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from peel import __version__
+from peel.audit.file_witness import FileWitness
 from peel.audit.store import AuditStore, SqlAuditStore
 from peel.core.capability import Capability, installed, resolve
 from peel.core.clock import format_local
@@ -45,6 +46,7 @@ def create_app(
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     sessions = make_session_factory(engine)
     key = settings.secret_key.get_secret_value().encode()
+    witness = FileWitness(settings.audit_witness_path)
     bus = bus or (RedisBus(settings.redis_url) if settings.redis_url else InProcessBus())
     capabilities = installed()
     templates = _templates(settings, capabilities)
@@ -52,7 +54,8 @@ def create_app(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every),
+        audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every, witness),
+        witness=witness,
         bus=bus,
         relay=OutboxRelay(sessions, bus, settings.outbox_poll_seconds, timedelta(days=settings.outbox_retention_days)),
         templates=templates,
@@ -179,10 +182,10 @@ def _static(app: FastAPI, settings: Settings) -> None:
 def _middleware(app: FastAPI) -> None:
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # The audit trusts only an id the server made; what the client sent is kept apart as its own id.
         incoming = request.headers.get("x-request-id", "")
-        request.state.request_id = (
-            incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else str(uuid.uuid4())
-        )
+        request.state.request_id = str(uuid.uuid4())
+        request.state.client_request_id = incoming if len(incoming) <= 64 and incoming.isprintable() else ""
         if "\x00" in request.url.path or "\x00" in unquote(request.url.query):
             # No store can keep a NUL character and no legitimate input contains one.
             refused = problems.problem(422, "Invalid input", "the address contains a NUL character")

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from peel.core.errors import Forbidden, NotAuthenticated
+from peel.core.errors import Forbidden, InvalidInput, NotAuthenticated
 from peel.db.uow import Actor, UnitOfWork
 from peel.identity import policy
 from peel.identity.service import Principal, authenticate
@@ -38,6 +38,24 @@ RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="record id")]
 def request_id(request: Request) -> str:
     rid: str = getattr(request.state, "request_id", "") or str(uuid.uuid4())
     return rid
+
+
+def client_request_id(request: Request) -> str:
+    rid: str = getattr(request.state, "client_request_id", "")
+    return rid
+
+
+PURPOSE_HEADER = "x-peel-purpose"
+MAX_PURPOSE = 200
+
+
+def purpose(request: Request) -> str:
+    """Why the user says they are reading: the ``X-Peel-Purpose`` header or a ``purpose`` query parameter."""
+    given = request.headers.get(PURPOSE_HEADER) or request.query_params.get("purpose") or ""
+    given = given.strip()
+    if len(given) > MAX_PURPOSE or not given.isprintable():
+        raise InvalidInput(f"purpose must be at most {MAX_PURPOSE} printable characters")
+    return given
 
 
 def client_ip(request: Request) -> str:
@@ -80,7 +98,16 @@ class Authorize:
         platform: PlatformDep,
         csrf: Annotated[str | None, Depends(submitted_csrf)],
     ) -> Iterator[Ctx]:
-        anonymous = Actor(None, "", "anonymous", None, client_ip(request), request_id(request))
+        anonymous = Actor(
+            None,
+            "",
+            "anonymous",
+            None,
+            client_ip(request),
+            request_id(request),
+            purpose=purpose(request),
+            client_request_id=client_request_id(request),
+        )
         with platform.uow(anonymous) as uow:
             principal = _principal(request, uow, platform)
             uow.actor = Actor(
@@ -90,6 +117,8 @@ class Authorize:
                 principal.team_id,
                 anonymous.source_ip,
                 anonymous.request_id,
+                anonymous.purpose,
+                anonymous.client_request_id,
             )
             request.state.principal = principal
             needs_csrf = principal.kind == "cookie" and request.method in UNSAFE

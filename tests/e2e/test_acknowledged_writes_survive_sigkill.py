@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from peel.audit.file_witness import FileWitness
 from peel.audit.store import verify_store
 from peel.db.engine import make_engine, make_session_factory
 from peel.incidents.models import Incident
@@ -107,14 +108,16 @@ def _stored(settings: Settings, refs: list[str]) -> tuple[set[str], int, list[st
         with make_session_factory(engine)() as session, session.begin():
             found = set(session.execute(select(Incident.ref).where(Incident.ref.in_(refs))).scalars())
             total = session.execute(select(func.count()).select_from(Incident)).scalar_one()
-            verdict = verify_store(session, settings.secret_key.get_secret_value().encode())
+            # The witness is written after each commit, so a kill may leave it behind the database, never ahead.
+            witness = FileWitness(settings.audit_witness_path)
+            verdict = verify_store(session, settings.secret_key.get_secret_value().encode(), witness)
             return found, total, [] if verdict.ok else [str(p) for p in verdict.problems[:10]]
     finally:
         engine.dispose()
 
 
 def test_it_keeps_every_acknowledged_incident_after_sigkill(database_url: str, tmp_path: Path) -> None:
-    settings = make_settings(database_url, audit_checkpoint_every=16)
+    settings = make_settings(database_url, audit_checkpoint_every=16, audit_witness=tmp_path / "witness.jsonl")
     add_account(settings, "handler", "call_handler", team="Control Room")
     burst = Burst()
     with running_server(settings, tmp_path / "server") as server:

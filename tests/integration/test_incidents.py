@@ -47,14 +47,15 @@ def test_references_count_up_within_a_day(app: FastAPI, client: TestClient) -> N
 def test_every_read_and_write_is_audited_with_who_what_and_where(app: FastAPI, client: TestClient) -> None:
     handler = staff(app, client, "call_handler")
     ref = client.post("/api/v1/incidents", json=RTC, headers=handler.headers).json()["ref"]
-    client.get(f"/api/v1/incidents/{ref}", headers={**handler.headers, "X-Request-ID": "req-abcdef123"})
+    got = client.get(f"/api/v1/incidents/{ref}", headers={**handler.headers, "X-Request-ID": "req-abcdef123"})
     with platform_of(app).sessions() as session:
         rows = session.execute(select(AuditEvent).where(AuditEvent.object_id == ref)).scalars().all()
     actions = [(r.action, r.outcome, r.username, r.role) for r in rows]
     assert ("incident.create", "allowed", "callhandler", "call_handler") in actions
     assert ("incident.read", "allowed", "callhandler", "call_handler") in actions
     read = next(r for r in rows if r.action == "incident.read")
-    assert read.request_id == "req-abcdef123" and read.source_ip
+    assert read.request_id == got.headers["X-Request-ID"] != "req-abcdef123" and read.source_ip
+    assert read.client_request_id == "req-abcdef123", "the client's own id is kept, apart from the server's"
 
 
 def test_bad_input_gets_a_clear_422_and_stores_nothing(app: FastAPI, client: TestClient) -> None:
