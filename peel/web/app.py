@@ -24,6 +24,7 @@ from peel.db.engine import make_engine, make_session_factory
 from peel.events.bus import EventBus, InProcessBus, RedisBus
 from peel.events.relay import OutboxRelay
 from peel.identity import policy
+from peel.identity.passwords import Passwords
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems
@@ -63,7 +64,10 @@ def create_app(
             lockout=_minutes(settings.lockout_minutes),
             idle=_minutes(settings.session_idle_minutes),
             token_life=_minutes(60 * settings.token_hours),
+            account_threshold=settings.lockout_account_threshold,
         ),
+        # Built here, not at import: it makes the dummy argon2 hash that unknown usernames are verified against.
+        passwords=Passwords(),
         limiter=_limiter(settings),
     )
 
@@ -135,6 +139,7 @@ def _routes(app: FastAPI) -> None:
     from peel.contact import routes as contact_routes
     from peel.contact.open311 import routes as open311_routes
     from peel.events import routes as event_routes
+    from peel.identity import admin_pages as identity_admin_pages
     from peel.identity import pages as identity_pages
     from peel.identity import routes as identity_routes
     from peel.incidents import pages as incident_pages
@@ -148,6 +153,7 @@ def _routes(app: FastAPI) -> None:
         shell_pages,
         identity_routes,
         identity_pages,
+        identity_admin_pages,
         incident_routes,
         incident_pages,
         people_routes,

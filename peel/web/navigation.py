@@ -19,6 +19,7 @@ LINKS: tuple[tuple[str, str, str], ...] = (
     ("Patrol", "/patrol", "patrol.read"),
     ("Audit", "/audit", "audit.verify"),
     ("Users", "/admin/users", "user.list"),
+    ("My account", "/account", "account.self"),
 )
 
 

@@ -15,6 +15,7 @@ from peel.contact.ratelimit import RateLimiter
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
 from peel.events.relay import OutboxRelay
+from peel.identity.passwords import Passwords
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 
@@ -32,6 +33,7 @@ class Platform:
     relay: OutboxRelay
     templates: Jinja2Templates
     login_policy: LoginPolicy
+    passwords: Passwords
     limiter: RateLimiter
     _roads: RoadGraph | None = field(default=None, repr=False)
 
