@@ -14,6 +14,7 @@ INSTALLED: tuple[str, ...] = (
     "peel.jobs",
     "peel.people",
     "peel.workforce",
+    "peel.accounts",
     "peel.incidents",
     "peel.cases",
     "peel.contact",

@@ -16,6 +16,7 @@ from peel.core.ratelimit import RateLimiter
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
 from peel.events.relay import OutboxRelay
+from peel.identity.passwords import Passwords
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 
@@ -34,6 +35,7 @@ class Platform:
     relay: OutboxRelay
     templates: Jinja2Templates
     login_policy: LoginPolicy
+    passwords: Passwords
     limiter: RateLimiter
     witness: AuditWitness | None = None  # where signed checkpoints are kept outside the database
     _roads: RoadGraph | None = field(default=None, repr=False)

@@ -37,8 +37,21 @@ class Settings(BaseSettings):
     force_name: str = Field("Peel Demonstration Constabulary", description="Name of the force shown in pages.")
     timezone: str = Field("Europe/London", description="Time zone in which times are shown (stored in UTC).")
     session_idle_minutes: int = Field(30, ge=1, description="Idle staff sessions expire after this many minutes.")
-    lockout_threshold: int = Field(5, ge=1, description="Failed logins in a row that lock an account.")
-    lockout_minutes: int = Field(15, ge=10, description="How long a locked account stays locked (at least 10).")
+    lockout_threshold: int = Field(
+        5, ge=1, description="Failed sign-ins in a row to one account from one address before that address must wait."
+    )
+    lockout_minutes: int = Field(
+        15,
+        ge=10,
+        description="The first wait, in minutes (at least 10); each further failure from that address doubles it, "
+        "up to 24 hours. Also how long the account-wide safety net locks an account.",
+    )
+    lockout_account_threshold: int = Field(
+        50,
+        ge=2,
+        description="Failed sign-ins to one account from all addresses together that lock it for "
+        "`PEEL_LOCKOUT_MINUTES` and flag it for an administrator.",
+    )
     token_hours: int = Field(8, ge=1, description="Lifetime of an API bearer token, in hours.")
     audit_checkpoint_every: int = Field(
         256, ge=2, description="Write a signed Merkle checkpoint of the audit chain every N events."

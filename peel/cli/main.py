@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from peel.settings import DEVELOPMENT_SECRET_KEY, Settings
+
+if TYPE_CHECKING:
+    from peel.db.uow import UnitOfWork
 
 app = typer.Typer(help="Peel: an open digital policing platform.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -140,19 +146,122 @@ def users_add(
     team: str = typer.Option("", help="Team name."),
     password: str = typer.Option("", help="Password (prompted if omitted; or PEEL_NEW_PASSWORD)."),
 ) -> None:
-    """Add a staff account."""
-    from sqlalchemy import select
+    """Add a staff account (the password must pass the policy: long, not common, not repetitive)."""
+    from peel.accounts import service as admin
+    from peel.identity.service import create_user
 
+    secret = password or os.environ.get("PEEL_NEW_PASSWORD") or getpass.getpass("Password: ")
+    with _admin_uow() as uow:
+        create_user(uow, username, name or username, role, secret, admin.team_id_for(uow, team))
+        uow.commit()
+    console.print(f"[green]Added {username} ({role})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List staff accounts with their status (active, locked, flagged, last sign-in)."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        users = admin.list_users(uow)
+        uow.commit()
+    for u in users:
+        flags = ["active" if u.active else "deactivated"]
+        flags += [
+            f for f, on in (("locked", u.locked), ("flagged", u.flagged), ("must-change", u.must_change_password)) if on
+        ]
+        seen = u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "never"
+        console.print(
+            f"{u.username:<20} {u.role:<13} {u.team or '-':<16} {','.join(flags):<32} {seen}", highlight=False
+        )
+
+
+@users_app.command("edit")
+def users_edit(
+    username: str,
+    name: str = typer.Option(None, help="New display name."),
+    role: str = typer.Option(None, help="New role."),
+    team: str = typer.Option(None, help="New team name ('' for none)."),
+) -> None:
+    """Change a user's display name, role or team."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        user = admin.get_user(uow, username)
+        team_now = _team_name(uow, user.team_id)
+        admin.edit_user(uow, username, name or user.display_name, role or user.role, team_now if team is None else team)
+        uow.commit()
+    console.print(f"[green]Updated {username}")
+
+
+@users_app.command("deactivate")
+def users_deactivate(username: str) -> None:
+    """Deactivate a user: they cannot sign in and their sessions and tokens stop working at once."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        ended = admin.deactivate(uow, username)
+        uow.commit()
+    console.print(f"[green]Deactivated {username}; {ended} sessions ended")
+
+
+@users_app.command("reactivate")
+def users_reactivate(username: str) -> None:
+    """Let a deactivated user sign in again."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        admin.reactivate(uow, username)
+        uow.commit()
+    console.print(f"[green]Reactivated {username}")
+
+
+@users_app.command("unlock")
+def users_unlock(username: str) -> None:
+    """Forget a user's failed sign-ins from every address and clear the safety-net flag."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        admin.unlock(uow, username)
+        uow.commit()
+    console.print(f"[green]Unlocked {username}")
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: str,
+    password: str = typer.Option("", help="Temporary password (generated if omitted; or PEEL_NEW_PASSWORD)."),
+) -> None:
+    """Set a temporary password the user must change at next sign-in; ends their sessions and tokens."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        secret = admin.reset_password(uow, username, password or os.environ.get("PEEL_NEW_PASSWORD", ""))
+        uow.commit()
+    console.print(f"[green]Temporary password for {username}[/green] (shown once): {secret}", highlight=False)
+
+
+@users_app.command("revoke")
+def users_revoke(username: str) -> None:
+    """End every session and API token of a user at once."""
+    from peel.accounts import service as admin
+
+    with _admin_uow() as uow:
+        ended = admin.revoke_all(uow, username)
+        uow.commit()
+    console.print(f"[green]{ended} sessions of {username} ended")
+
+
+@contextlib.contextmanager
+def _admin_uow() -> Iterator[UnitOfWork]:
+    """A unit of work for an account command, audited as the operating-system user who ran it."""
     from peel.audit.file_witness import FileWitness
     from peel.audit.store import SqlAuditStore
     from peel.core.errors import PeelError
     from peel.db.engine import make_engine, make_session_factory
     from peel.db.uow import Actor, UnitOfWork
-    from peel.identity.service import create_user
-    from peel.workforce.models import Team
 
     settings = Settings()
-    secret = password or os.environ.get("PEEL_NEW_PASSWORD") or getpass.getpass("Password: ")
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     store = SqlAuditStore(
         settings.secret_key.get_secret_value().encode(),
@@ -160,20 +269,20 @@ def users_add(
         FileWitness(settings.audit_witness_path),
     )
     try:
-        with UnitOfWork(make_session_factory(engine), store, Actor.system("cli")) as uow:
-            team_id = None
-            if team:
-                team_id = uow.session.execute(select(Team.id).where(Team.name == team)).scalar_one_or_none()
-                if team_id is None:
-                    raise typer.BadParameter(f"no team called {team!r}")
-            create_user(uow, username, name or username, role, secret, team_id)
-            uow.commit()
+        with UnitOfWork(make_session_factory(engine), store, Actor.system(f"cli:{getpass.getuser()}")) as uow:
+            yield uow
     except PeelError as exc:
-        console.print(f"[red]{exc.detail}")
+        console.print(f"[red]{exc.detail}", highlight=False)
         raise typer.Exit(2) from exc
     finally:
         engine.dispose()
-    console.print(f"[green]Added {username} ({role})")
+
+
+def _team_name(uow: UnitOfWork, team_id: int | None) -> str:
+    from peel.workforce.models import Team
+
+    team = uow.session.get(Team, team_id) if team_id else None
+    return team.name if team else ""
 
 
 @audit_app.command("verify")

@@ -37,11 +37,6 @@ class Forbidden(PeelError):
     title = "Forbidden"
 
 
-class AccountLocked(PeelError):
-    status = 423
-    title = "Account locked"
-
-
 class AuditUnavailable(PeelError):
     """The audit record could not be written, so the action it describes did not happen."""
 

@@ -7,5 +7,5 @@ CAPABILITY = Capability(
     package="peel.identity",
     routers=("peel.identity.routes", "peel.identity.pages"),
     models=("peel.identity.models",),
-    navigation=(NavLink("Users", "/admin/users", "user.list", 120),),
+    navigation=(NavLink("My account", "/account", "account.self", 130),),
 )

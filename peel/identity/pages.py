@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages, and the user administration page."""
+"""Sign-in and sign-out pages, and the user administration list (one user's page is in ``admin_pages``)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from peel.core.errors import AccountLocked, NotAuthenticated, PeelError
+from peel.accounts import service as admin
+from peel.core.errors import NotAuthenticated, PeelError
 from peel.db.uow import Actor
 from peel.identity import service
-from peel.identity.models import User
 from peel.identity.policy import ROLES
 from peel.web.deps import COOKIE, Authorize, Ctx, PlatformDep, Public, client_ip, request_id
 from peel.workforce.models import Team
@@ -57,13 +57,17 @@ def login_submit(
         actor = Actor(None, username.strip().lower()[:64], "anonymous", None, client_ip(request), request_id(request))
         try:
             with platform.uow(actor) as uow:
-                token, _ = service.login(uow, username, password, "cookie", platform.login_policy)
-        except (NotAuthenticated, AccountLocked) as exc:
+                token, principal = service.login(
+                    uow, username, password, "cookie", platform.login_policy, platform.passwords, client_ip(request)
+                )
+        except NotAuthenticated as exc:
             error, status = exc.detail.capitalize() + ".", exc.status
         except PeelError as exc:
             error, status = exc.detail, exc.status
         else:
-            response: Response = RedirectResponse(_safe_next(next), status_code=303)
+            # After an administrator's reset the only way on is to choose a new password.
+            target = "/account" if principal.must_change_password else _safe_next(next)
+            response: Response = RedirectResponse(target, status_code=303)
             response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=platform.settings.cookie_secure)
             response.delete_cookie(LOGIN_CSRF)
             return response
@@ -90,9 +94,8 @@ def logout_submit(ctx: Annotated[Ctx, Depends(Authorize("account.self"))]) -> Re
 def users_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("user.list"))]
 ) -> HTMLResponse:
-    users = list(ctx.uow.session.execute(select(User).order_by(User.role, User.username)).scalars())
+    users = admin.list_users(ctx.uow)
     teams = list(ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars())
-    ctx.uow.audit("user.list", "user", "*")
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request,
@@ -119,7 +122,7 @@ def users_create(
         service.create_user(ctx.uow, username, display_name, role, password, team_id)
     except PeelError as exc:
         ctx.uow.session.rollback()
-        users = list(ctx.uow.session.execute(select(User).order_by(User.role, User.username)).scalars())
+        users = admin.list_users(ctx.uow)
         teams = list(ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars())
         ctx.uow.session.rollback()
         return platform.templates.TemplateResponse(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from peel.accounts import service as admin
 from peel.db.uow import Actor
 from peel.identity import service
-from peel.identity.models import User
 from peel.identity.policy import ROLES
 from peel.web.deps import Authorize, Ctx, PlatformDep, Public, client_ip, request_id
 from peel.workforce.models import Team
@@ -39,6 +40,16 @@ class UserOut(BaseModel):
     team: str | None
     active: bool
     locked: bool
+    flagged: bool = False
+    must_change_password: bool = False
+    last_login_at: datetime | None = None
+
+
+class PasswordChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
 
 
 class UserIn(BaseModel):
@@ -61,7 +72,9 @@ def issue_token(
     """Exchange a username and password (form-encoded, as in OAuth2's password flow) for a bearer token."""
     actor = Actor(None, username.strip().lower()[:64], "anonymous", None, client_ip(request), request_id(request))
     with platform.uow(actor) as uow:
-        token, principal = service.login(uow, username, password, "bearer", platform.login_policy)
+        token, principal = service.login(
+            uow, username, password, "bearer", platform.login_policy, platform.passwords, client_ip(request)
+        )
     return TokenOut(
         access_token=token,
         expires_in=int(platform.login_policy.token_life.total_seconds()),
@@ -82,27 +95,20 @@ def logout(ctx: Annotated[Ctx, Depends(Authorize("account.self"))]) -> None:
     service.logout(ctx.uow, ctx.principal.session_id)
 
 
+@router.post("/auth/password", status_code=204)
+def change_password(
+    body: PasswordChangeIn, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("account.self"))]
+) -> None:
+    """Change your own password (also after an administrator's reset); your other sessions and tokens end."""
+    service.change_own_password(ctx.uow, ctx.principal, body.current_password, body.new_password, platform.passwords)
+    ctx.uow.commit()
+
+
 @router.get("/users", response_model=list[UserOut])
 def list_users(ctx: Annotated[Ctx, Depends(Authorize("user.list"))]) -> list[UserOut]:
-    from peel.core.clock import utcnow
-
-    now = utcnow()
-    teams = dict(ctx.uow.session.execute(select(Team.id, Team.name)).all())
-    users = ctx.uow.session.execute(select(User).order_by(User.username)).scalars()
-    out = [
-        UserOut(
-            username=u.username,
-            display_name=u.display_name,
-            role=u.role,
-            team=teams.get(u.team_id) if u.team_id else None,
-            active=u.active,
-            locked=service.locked_until(u, now) is not None,
-        )
-        for u in users
-    ]
-    ctx.uow.audit("user.list", "user", "*")
+    out = [UserOut(**vars(status)) for status in admin.list_users(ctx.uow)]
     ctx.uow.commit()
-    return out
+    return sorted(out, key=lambda u: u.username)
 
 
 @router.post("/users", response_model=UserOut, status_code=201)

@@ -1,4 +1,9 @@
-"""Staff sign-in: argon2 passwords, lockout after repeated failures, idle-expiring sessions and tokens."""
+"""Staff sign-in: argon2 passwords, per-address back-off, idle-expiring sessions and tokens, own password change.
+
+Every sign-in attempt costs exactly one argon2 verification (an unknown username verifies a dummy hash) and every
+refusal, whether the password was wrong, the username unknown or the attempt blocked, gets the same answer, so
+neither the message nor the timing tells an outsider which usernames exist or are locked.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from peel.core.clock import utcnow
-from peel.core.errors import AccountLocked, Conflict, InvalidInput, NotAuthenticated
+from peel.core.errors import Conflict, InvalidInput, NotAuthenticated
 from peel.db.uow import UnitOfWork
-from peel.identity import passwords, policy
+from peel.identity import lockout, passwords, policy
+from peel.identity.failures import SqlFailureStore
+from peel.identity.lockout import BackoffRules
 from peel.identity.models import StaffSession, User
 
 
@@ -26,6 +34,7 @@ class Principal:
     session_id: int
     kind: str  # "cookie" or "bearer"
     csrf_token: str
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,10 +44,33 @@ class LoginPolicy:
     idle: timedelta = timedelta(minutes=30)
     token_life: timedelta = timedelta(hours=8)
     cookie_life: timedelta = timedelta(hours=12)
+    account_threshold: int = 50
+    max_wait: timedelta = timedelta(hours=24)
+
+    @property
+    def backoff(self) -> BackoffRules:
+        return BackoffRules(
+            threshold=self.threshold,
+            first_wait=self.lockout,
+            max_wait=self.max_wait,
+            account_threshold=self.account_threshold,
+        )
+
+    def refusal(self) -> str:
+        minutes = int(self.lockout.total_seconds() // 60)
+        return (
+            "wrong username or password, or too many failed attempts; "
+            f"wait {minutes} minutes and try again, or ask your administrator"
+        )
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_user(uow: UnitOfWork, username: str, for_update: bool = False) -> User | None:
+    query = select(User).where(User.username == username.strip().lower())
+    return uow.session.execute(query.with_for_update() if for_update else query).scalar_one_or_none()
 
 
 def create_user(
@@ -51,12 +83,13 @@ def create_user(
         raise InvalidInput("usernames are 1–64 letters, digits, dots or underscores")
     if uow.session.execute(select(User.id).where(User.username == username)).first():
         raise Conflict(f"a user called {username!r} already exists")
+    name = display_name.strip() or username
     user = User(
         username=username,
-        display_name=display_name.strip() or username,
+        display_name=name,
         role=role,
         team_id=team_id,
-        password_hash=passwords.hash_password(password),
+        password_hash=passwords.hash_password(password, username, (name,)),
         created_at=utcnow(),
     )
     uow.session.add(user)
@@ -65,30 +98,71 @@ def create_user(
     return user
 
 
-def login(uow: UnitOfWork, username: str, password: str, kind: str, rules: LoginPolicy) -> tuple[str, Principal]:
+def login(
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    kind: str,
+    rules: LoginPolicy,
+    verifier: passwords.Passwords,
+    source: str = "",
+) -> tuple[str, Principal]:
     """Check the password and open a session; returns the secret token (shown once) and the principal.
 
-    Failures are audited and committed even though the login fails, so lockout counts survive.
+    Failures are audited and committed even though the login fails, so the back-off counts survive.
     """
     now = utcnow()
     name = username.strip().lower()
-    user = uow.session.execute(select(User).where(User.username == name).with_for_update()).scalar_one_or_none()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        uow.record_outcome("auth.login", "user", name, "denied", "account locked")
-        raise AccountLocked(
-            "this account is locked after repeated failed logins; try again later or ask an administrator"
-        )
-    if user is None or not user.active or not passwords.verify_password(user.password_hash, password):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= rules.threshold:
-                user.locked_until = now + rules.lockout
-                user.failed_logins = 0
-        uow.audit("auth.login", "user", name, detail="wrong username or password", outcome="denied")
-        uow.commit()
-        raise NotAuthenticated("wrong username or password")
+    user = find_user(uow, name, for_update=True)
+    matches = verifier.verify(user.password_hash if user else None, password)  # always exactly one verification
+    if user is None or not user.active:
+        _refuse(uow, name, "unknown user" if user is None else "account deactivated", rules)
+    failures = SqlFailureStore(uow.session)
+    record = failures.get(user.id, source[:64])
+    if lockout.is_blocked(record, now) or (user.locked_until is not None and user.locked_until > now):
+        _refuse(uow, name, "blocked: too many failures", rules)
+    if not matches:
+        _count_failure(uow, user, failures, source[:64], record, now, rules)
+        _refuse(uow, name, "wrong password", rules)
+    failures.forget(user.id, source[:64])
     user.failed_logins = 0
     user.locked_until = None
+    user.last_login_at = now
+    return _open_session(uow, user, kind, rules, now)
+
+
+def _refuse(uow: UnitOfWork, name: str, reason: str, rules: LoginPolicy) -> NoReturn:
+    uow.audit("auth.login", "user", name, detail=reason, outcome="denied")
+    uow.commit()
+    raise NotAuthenticated(rules.refusal())
+
+
+def _count_failure(
+    uow: UnitOfWork,
+    user: User,
+    failures: SqlFailureStore,
+    source: str,
+    record: lockout.SourceRecord,
+    now: datetime,
+    rules: LoginPolicy,
+) -> None:
+    failures.put(user.id, source, lockout.after_failure(record, now, rules.backoff))
+    user.failed_logins += 1
+    if lockout.account_should_lock(user.failed_logins, rules.backoff):
+        # A spread-out attack: lock for a while everywhere, and flag it for an administrator to look at.
+        user.locked_until = now + rules.lockout
+        user.failed_logins = 0
+        user.flagged_at = now
+        uow.audit(
+            "auth.lockout",
+            "user",
+            user.username,
+            detail=f"{rules.account_threshold} failed sign-ins in all; locked until {user.locked_until}",
+            outcome="flagged",
+        )
+
+
+def _open_session(uow: UnitOfWork, user: User, kind: str, rules: LoginPolicy, now: datetime) -> tuple[str, Principal]:
     token = secrets.token_urlsafe(32)
     life = rules.token_life if kind == "bearer" else rules.cookie_life
     record = StaffSession(
@@ -102,13 +176,16 @@ def login(uow: UnitOfWork, username: str, password: str, kind: str, rules: Login
     )
     uow.session.add(record)
     uow.session.flush()
-    uow.audit("auth.login", "user", name, detail=kind)
+    uow.audit("auth.login", "user", user.username, detail=kind)
     uow.commit()
     return token, _principal(user, record)
 
 
 def authenticate(uow: UnitOfWork, token: str, kind: str, rules: LoginPolicy) -> Principal:
-    """Resolve a cookie or bearer token; idle or expired sessions are refused (and end)."""
+    """Resolve a cookie or bearer token; idle, expired, revoked or deactivated sessions are refused (and end).
+
+    The user row is read on every request, so deactivating a user or revoking their sessions takes effect at once.
+    """
     now = utcnow()
     row = uow.session.execute(
         select(StaffSession, User)
@@ -138,14 +215,34 @@ def logout(uow: UnitOfWork, session_id: int) -> None:
     uow.commit()
 
 
-def set_password(uow: UnitOfWork, username: str, password: str) -> None:
-    user = uow.session.execute(select(User).where(User.username == username.lower())).scalar_one_or_none()
-    if user is None:
-        raise InvalidInput(f"no user called {username!r}")
-    user.password_hash = passwords.hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    uow.audit("user.set_password", "user", user.username)
+def revoke_sessions(uow: UnitOfWork, user_id: int, keep: int | None = None) -> int:
+    """End every live session and token of a user (except ``keep``); returns how many ended."""
+    query = update(StaffSession).where(StaffSession.user_id == user_id, StaffSession.revoked.is_(False))
+    if keep is not None:
+        query = query.where(StaffSession.id != keep)
+    result = uow.session.execute(query.values(revoked=True))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def change_own_password(
+    uow: UnitOfWork, principal: Principal, current: str, new: str, verifier: passwords.Passwords
+) -> None:
+    """Self-service: the current password proves it is the user; every other session of theirs then ends."""
+    user = uow.session.get(User, principal.user_id)
+    if user is None or not verifier.verify(user.password_hash, current):
+        raise InvalidInput("the current password is not right")
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one")
+    user.password_hash = passwords.hash_password(new, user.username, (user.display_name,))
+    user.must_change_password = False
+    ended = revoke_sessions(uow, user.id, keep=principal.session_id)
+    uow.audit("account.password", "user", user.username, detail=f"other sessions ended: {ended}")
+
+
+def revoke_own_other_sessions(uow: UnitOfWork, principal: Principal) -> int:
+    ended = revoke_sessions(uow, principal.user_id, keep=principal.session_id)
+    uow.audit("account.revoke_sessions", "user", principal.username, detail=f"sessions ended: {ended}")
+    return ended
 
 
 def locked_until(user: User, now: datetime) -> datetime | None:
@@ -162,4 +259,5 @@ def _principal(user: User, record: StaffSession) -> Principal:
         session_id=record.id,
         kind=record.kind,
         csrf_token=record.csrf_token,
+        must_change_password=user.must_change_password,
     )

@@ -26,6 +26,7 @@ from peel.db.engine import make_engine, make_session_factory
 from peel.events.bus import EventBus, InProcessBus, RedisBus
 from peel.events.relay import OutboxRelay
 from peel.identity import policy
+from peel.identity.passwords import Passwords
 from peel.identity.service import LoginPolicy
 from peel.jobs.service import Jobs
 from peel.jobs.sql import SqlJobQueue
@@ -64,7 +65,10 @@ def create_app(
             lockout=_minutes(settings.lockout_minutes),
             idle=_minutes(settings.session_idle_minutes),
             token_life=_minutes(60 * settings.token_hours),
+            account_threshold=settings.lockout_account_threshold,
         ),
+        # Built here, not at import: it makes the dummy argon2 hash that unknown usernames are verified against.
+        passwords=Passwords(),
         limiter=_limiter(settings),
     )
 

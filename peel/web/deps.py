@@ -125,6 +125,10 @@ class Authorize:
             if needs_csrf and (not csrf or not hmac.compare_digest(csrf, principal.csrf_token)):
                 uow.record_outcome(self.action, "request", request.url.path, "denied", "missing CSRF token")
                 raise Forbidden("the form has expired or did not come from Peel; reload the page and retry")
+            if principal.must_change_password and self.action != "account.self":
+                # An administrator reset the password: nothing but changing it until it is changed.
+                uow.record_outcome(self.action, "route", request.url.path, "denied", "password change required")
+                raise Forbidden("your password was reset: choose a new one at /account before doing anything else")
             if not policy.may_attempt(principal.role, self.action):
                 uow.record_outcome(self.action, "route", request.url.path, "denied", "role not permitted")
                 raise Forbidden(f"your role ({principal.role}) may not do this ({self.action})")

@@ -1,4 +1,4 @@
-"""Staff sign-in: lockout after repeated failures, idle expiry, CSRF on cookie sessions, logout."""
+"""Staff sign-in: per-address back-off and an account-wide safety net, idle expiry, CSRF on cookie sessions, logout."""
 
 from __future__ import annotations
 
@@ -11,31 +11,112 @@ from sqlalchemy import func, select, update
 
 from peel.audit.models import AuditEvent
 from peel.core.clock import utcnow
-from peel.identity.models import StaffSession, User
+from peel.identity.models import LoginFailure, StaffSession, User
 from peel.incidents.models import Incident
-from tests.support.staff import PASSWORD, add_user, platform_of, sign_in
+from peel.web.app import create_app
+from tests.conftest import make_settings
+from tests.support.staff import PASSWORD, add_user, count_verifications, platform_of, sign_in
 
 
 def token_status(client: TestClient, username: str, password: str) -> int:
     return client.post("/api/v1/auth/token", data={"username": username, "password": password}).status_code
 
 
-def test_five_failed_logins_lock_the_account_even_against_the_right_password(app: FastAPI, client: TestClient) -> None:
+def token_response(client: TestClient, username: str, password: str) -> tuple[int, str]:
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    return response.status_code, response.json().get("detail", "")
+
+
+def test_five_failures_from_one_address_block_that_address_even_against_the_right_password(
+    app: FastAPI, client: TestClient
+) -> None:
     add_user(app, "jess", "officer")
     assert [token_status(client, "jess", "wrong-password!") for _ in range(5)] == [401] * 5
-    assert token_status(client, "jess", PASSWORD) == 423
+    assert token_status(client, "jess", PASSWORD) == 401
     with platform_of(app).sessions() as session, session.begin():
         user = session.execute(select(User).where(User.username == "jess")).scalar_one()
-        assert user.locked_until is not None and user.locked_until - utcnow() >= timedelta(minutes=9)
-        session.execute(update(User).where(User.id == user.id).values(locked_until=utcnow() - timedelta(seconds=1)))
+        assert user.locked_until is None, "the account itself is not locked by one address"
+        session.execute(
+            update(LoginFailure)
+            .where(LoginFailure.user_id == user.id)
+            .values(blocked_until=utcnow() - timedelta(seconds=1))
+        )
     assert token_status(client, "jess", PASSWORD) == 200
+
+
+def test_a_stranger_failing_from_another_address_does_not_lock_the_real_user_out(app: FastAPI) -> None:
+    add_user(app, "jess", "officer")
+    # Clients without the lifespan: one app, two addresses (the app's background tasks are not needed here).
+    stranger, jess = TestClient(app, client=("203.0.113.9", 4000)), TestClient(app, client=("10.0.0.5", 4000))
+    for _ in range(8):
+        stranger.post("/api/v1/auth/token", data={"username": "jess", "password": "guess-guess-guess"})
+    assert token_status(stranger, "jess", PASSWORD) == 401
+    assert token_status(jess, "jess", PASSWORD) == 200
+
+
+def test_the_back_off_doubles_with_each_further_failure_from_the_same_address(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "jess", "officer")
+    for _ in range(5):
+        token_status(client, "jess", "wrong-password!")
+    blocks = []
+    for _ in range(2):
+        with platform_of(app).sessions() as session, session.begin():
+            row = session.execute(select(LoginFailure)).scalar_one()
+            assert row.blocked_until is not None
+            blocks.append(row.blocked_until - row.last_failure_at)
+            row.blocked_until = utcnow() - timedelta(seconds=1)
+        token_status(client, "jess", "wrong-password!")
+    assert blocks[0] == timedelta(minutes=15) and blocks[1] == timedelta(minutes=30)
+
+
+def test_many_failures_across_addresses_lock_the_account_for_a_while_and_flag_it(database_url: str) -> None:
+    app = create_app(make_settings(database_url, lockout_account_threshold=8))
+    add_user(app, "jess", "officer")
+    for n in range(8):
+        attacker = TestClient(app, client=(f"198.51.100.{n}", 4000))
+        attacker.post("/api/v1/auth/token", data={"username": "jess", "password": "guess-guess-guess"})
+    assert token_status(TestClient(app, client=("10.0.0.5", 4000)), "jess", PASSWORD) == 401
+    with platform_of(app).sessions() as session:
+        user = session.execute(select(User).where(User.username == "jess")).scalar_one()
+        assert user.flagged_at is not None and user.locked_until is not None
+        assert user.locked_until - utcnow() <= timedelta(minutes=15), "a lock that ends, not one for ever"
+        alerts = session.execute(select(AuditEvent.outcome).where(AuditEvent.action == "auth.lockout")).scalars()
+        assert list(alerts) == ["flagged"]
+
+
+def test_locked_and_wrong_get_the_same_status_and_a_helpful_message(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "jess", "officer")
+    wrong = token_response(client, "jess", "wrong-password!")
+    unknown = token_response(client, "nobody", "wrong-password!")
+    for _ in range(5):
+        token_status(client, "jess", "wrong-password!")
+    locked = token_response(client, "jess", PASSWORD)
+    assert wrong == unknown == locked
+    assert wrong[0] == 401
+    assert "wrong username or password, or too many failed attempts" in wrong[1]
+    assert "wait 15 minutes" in wrong[1] and "administrator" in wrong[1]
+
+
+def test_an_unknown_user_costs_one_argon2_verification_like_a_known_one(app: FastAPI, client: TestClient) -> None:
+    add_user(app, "jess", "officer")
+    counter = count_verifications(app)
+    for username in ("jess", "nobody", "jess", "nobody"):
+        before = counter.verifications
+        token_status(client, username, "wrong-password!")
+        assert counter.verifications - before == 1, username
+    for _ in range(5):
+        token_status(client, "jess", "wrong-password!")
+    before = counter.verifications
+    token_status(client, "jess", PASSWORD)
+    assert counter.verifications - before == 1, "a blocked attempt costs the same too"
 
 
 def test_failed_logins_are_audited_without_revealing_which_part_was_wrong(app: FastAPI, client: TestClient) -> None:
     add_user(app, "jess", "officer")
     first = client.post("/api/v1/auth/token", data={"username": "jess", "password": "nope-nope-nope"})
     second = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "nope-nope-nope"})
-    assert first.json()["detail"] == second.json()["detail"] == "wrong username or password"
+    assert first.json()["detail"] == second.json()["detail"]
+    assert first.json()["detail"].startswith("wrong username or password")
     with platform_of(app).sessions() as session:
         outcomes = session.execute(
             select(AuditEvent.object_id, AuditEvent.outcome).where(AuditEvent.action == "auth.login")
@@ -90,17 +171,19 @@ def test_cookie_sessions_need_the_csrf_token_on_every_form(app: FastAPI, client:
     assert made.status_code == 303 and made.headers["location"].startswith("/incidents/INC-")
 
 
-def test_the_login_page_explains_a_failure_and_a_lockout(app: FastAPI, client: TestClient) -> None:
+def test_the_login_page_gives_one_helpful_message_for_a_failure_and_a_block(app: FastAPI, client: TestClient) -> None:
     add_user(app, "priya", "call_handler")
+    texts = []
     for attempt in range(6):
         page = client.get("/login")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert csrf
-        response = client.post(
-            "/login", data={"username": "priya", "password": "not-the-password", "csrf_token": csrf.group(1)}
-        )
-        expected = "Wrong username or password" if attempt < 5 else "locked"
-        assert expected in response.text
+        password = PASSWORD if attempt == 5 else "not-the-password"
+        response = client.post("/login", data={"username": "priya", "password": password, "csrf_token": csrf.group(1)})
+        assert response.status_code == 401
+        texts.append(re.search(r'role="alert">([^<]+)<', response.text).group(1))  # type: ignore[union-attr]
+    assert len(set(texts)) == 1
+    assert texts[0].startswith("Wrong username or password, or too many failed attempts")
     assert "peel_session" not in response.cookies
 
 

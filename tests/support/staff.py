@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from peel.db.uow import Actor
+from peel.identity.passwords import Passwords
 from peel.identity.policy import ROLES
 from peel.identity.service import create_user
 from peel.platform import Platform
@@ -68,3 +71,22 @@ def staff(app: FastAPI, client: TestClient, role: str, team: str | None = "Team 
 
 def every_role(app: FastAPI, client: TestClient) -> dict[str, Staff]:
     return {role: staff(app, client, role) for role in ROLES}
+
+
+class CountingHasher(PasswordHasher):
+    """A real argon2 hasher that counts its verifications: timing parity measured as work done, not wall time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verifications = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.verifications += 1
+        return super().verify(hash, password)
+
+
+def count_verifications(app: FastAPI) -> CountingHasher:
+    """Swap the app's password verifier for one whose argon2 verifications are counted."""
+    counter = CountingHasher()
+    platform_of(app).passwords = Passwords(counter)
+    return counter
