@@ -57,10 +57,13 @@ def stream(
     seen: deque[str] = deque(maxlen=2000)  # recent event ids: at-least-once delivery, shown once
     queue = platform.bus.subscribers.open()  # before the replay is read, so nothing falls between the two
     try:
+        # The request's own transaction ends before the outbox is read in one of its own (SQLite has one writer),
+        # and the replay's audit entry commits before a single replayed event is sent.
+        ctx.uow.commit()
         if last.isdigit():
             replayed, passed = _replay(ctx, platform, int(last))
             seen.extend(passed)
-        ctx.uow.commit()
+            ctx.uow.commit()
     except BaseException:
         platform.bus.subscribers.close(queue)
         raise

@@ -11,7 +11,7 @@ from peel.core.errors import InvalidInput
 from peel.core.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
-from peel.identity.access import Subject, not_found, require, stamp, where_visible
+from peel.identity.access import Subject, grant, not_found, require, stamp, where_visible
 from peel.incidents import schemas
 from peel.incidents.models import Incident, IncidentPerson
 from peel.people.models import Person
@@ -57,6 +57,8 @@ def open_incident(uow: UnitOfWork, data: schemas.IncidentIn, synthetic: bool = F
     incident.people = links
     uow.session.add(incident)
     uow.session.flush()
+    if data.restricted and uow.actor.user_id is not None:
+        grant(uow, "incident", incident.id, uow.actor.user_id)  # as for people and cases: the author may see it
     uow.audit("incident.create", "incident", incident.ref)
     uow.emit(incident_event(uow, "IncidentCreated", incident))
     return incident
@@ -127,7 +129,10 @@ def list_incidents(uow: UnitOfWork, status: str | None = None, limit: int = 100)
 
 
 def people_refs(uow: UnitOfWork, incident: Incident) -> dict[int, str]:
+    """The refs of the people linked to the incident whom the user may see."""
     ids = [link.person_id for link in incident.people]
     if not ids:
         return {}
-    return dict(uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids))).tuples().all())
+    seen = where_visible(uow, "person.read", "person", Person)  # a restricted person is not named on the incident
+    rows = uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids), seen))
+    return {person_id: ref for person_id, ref in rows}
