@@ -58,7 +58,7 @@ def get_location(uow: UnitOfWork, ref: str) -> Location:
         .join(PersonAddress, PersonAddress.person_id == Person.id)
         .where(PersonAddress.location_id == location.id)
     ).scalars()
-    protecting = hidden_by(uow, "person.read", [person_subject(p) for p in residents])
+    protecting = hidden_by(uow, "person.read", [person_subject(p) for p in residents if p.restricted])
     if protecting is not None:
         require(uow, "person.read", protecting, shown_as=("location", location.ref))
     uow.audit("location.read", "location", ref)
