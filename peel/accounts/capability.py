@@ -6,5 +6,8 @@ CAPABILITY = Capability(
     name="accounts",
     package="peel.accounts",
     routers=("peel.accounts.pages",),
-    navigation=(NavLink("Users", "/admin/users", "user.list", 120),),
+    navigation=(
+        NavLink("Users", "/admin/users", "user.list", 120),
+        NavLink("My account", "/account", "account.self", 130),
+    ),
 )

@@ -123,6 +123,7 @@ def account_page(
     ctx: Annotated[Ctx, Depends(Authorize("account.self"))],
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
+    ctx.uow.audit("account.self", "user", ctx.principal.username, detail="own account page")
     ctx.uow.commit()
     return _account_page(request, platform, ctx, notice=DONE.get(done, ""))
 

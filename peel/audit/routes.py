@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
+from peel.audit import service
 from peel.audit.models import AuditEvent
-from peel.audit.store import chain_head, verify_store
+from peel.identity import policy
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(tags=["audit"])
@@ -55,12 +55,10 @@ class AuditEventOut(BaseModel):
 
 
 def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
-    with platform.sessions() as session, session.begin():
-        result = verify_store(session, platform.audit_key, platform.witness)
-        seq, digest = chain_head(session)
-    verdict, report = result.verdict, result.witness
-    ctx.uow.audit("audit.verify", "audit", "chain", detail="ok" if verdict.ok else f"{len(verdict.problems)} problems")
+    checked = service.verify(ctx.uow, platform.sessions, platform.audit_key, platform.witness)
     ctx.uow.commit()
+    result, seq, digest = checked.result, checked.head_seq, checked.head_hash
+    verdict, report = result.verdict, result.witness
     witness = None
     if report is not None:
         witness = WitnessOut(
@@ -97,16 +95,8 @@ def recent(
     username: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventOut]:
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
-    if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
-    if object_id:
-        stmt = stmt.where(AuditEvent.object_id == object_id)
-    if username:
-        stmt = stmt.where(AuditEvent.username == username.lower())
-    rows = [AuditEventOut.model_validate(r, from_attributes=True) for r in ctx.uow.session.execute(stmt).scalars()]
-    asked = f"type={object_type} id={object_id} user={username}"
-    ctx.uow.audit_list("audit.read", "audit", [r.seq for r in rows], detail=asked)
+    where = service.EntryFilter(object_type, object_id, username, limit)
+    rows = [AuditEventOut.model_validate(r, from_attributes=True) for r in service.recent_entries(ctx.uow, where)]
     ctx.uow.commit()
     return rows
 
@@ -118,10 +108,8 @@ def audit_page(
     ctx.uow.commit()
     result = _verify(ctx, platform)
     recent_rows: list[AuditEvent] = []
-    if ctx.principal.role == "auditor":
-        with platform.sessions() as session, session.begin():
-            recent_rows = list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(50)).scalars())
-        ctx.uow.audit_list("audit.read", "audit", [r.seq for r in recent_rows], detail="audit page")
+    if policy.may_attempt(ctx.principal.role, "audit.read"):  # an admin may verify but not read entries
+        recent_rows = service.recent_entries(ctx.uow, service.EntryFilter(limit=50))
         ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request, "audit.html", {"principal": ctx.principal, "result": result, "recent": recent_rows}

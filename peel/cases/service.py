@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from peel.cases.models import Case
 from peel.core.clock import utcnow
-from peel.core.errors import InvalidInput, NotFound
+from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
-from peel.identity import policy
-from peel.identity.access import grant, granted_ids, require, user_named
+from peel.identity.access import Subject, grant, not_found, require, stamp, user_named, where_visible
 from peel.incidents.models import Incident
 
 
@@ -36,28 +35,27 @@ def create_case(uow: UnitOfWork, title: str, summary: str, incident_ref: str | N
     if restricted and uow.actor.user_id is not None:
         grant(uow, "case", case.id, uow.actor.user_id)
     uow.audit("case.create", "case", case.ref)
-    uow.emit(DomainEvent("CaseOpened", "case", case.ref, {"ref": case.ref, "title": case.title}, case.team_id))
+    opened = DomainEvent("CaseOpened", "case", case.ref, {"ref": case.ref, "title": case.title})
+    uow.emit(stamp(uow, subject(case), opened))
     return case
 
 
 def load_case(uow: UnitOfWork, ref: str, action: str = "case.read") -> Case:
     case = uow.session.execute(select(Case).where(Case.ref == ref)).scalar_one_or_none()
     if case is None:
-        raise NotFound(f"no case {ref}")
-    require(uow, action, "case", case.id, case.ref, team_id=case.team_id, restricted=case.restricted)
+        raise not_found("case", ref)
+    require(uow, action, subject(case))
     return case
+
+
+def subject(case: Case) -> Subject:
+    """The case as the access API sees it."""
+    return Subject("case", case.id, case.ref, case.team_id, case.restricted)
 
 
 def list_cases(uow: UnitOfWork, limit: int = 200) -> list[Case]:
     stmt = select(Case).order_by(Case.created_at.desc()).limit(limit)
-    scope = policy.scope_for(uow.actor.role, "case.list")
-    granted = Case.id.in_(granted_ids(uow, "case"))
-    if scope is policy.Scope.ALL:
-        stmt = stmt.where(or_(Case.restricted.is_(False), granted))
-    elif scope is policy.Scope.TEAM:
-        stmt = stmt.where(or_((Case.team_id == uow.actor.team_id) & Case.restricted.is_(False), granted))
-    else:
-        stmt = stmt.where(granted)
+    stmt = stmt.where(where_visible(uow, "case.list", "case", Case))
     cases = list(uow.session.execute(stmt).scalars())
     uow.audit_list("case.list", "case", [c.ref for c in cases])
     return cases
@@ -68,4 +66,5 @@ def share_case(uow: UnitOfWork, ref: str, username: str) -> None:
     user = user_named(uow, username)
     grant(uow, "case", case.id, user.id)
     uow.audit("case.share", "case", case.ref, detail=f"to={user.username}")
-    uow.emit(DomainEvent("CaseShared", "case", case.ref, {"ref": case.ref, "with": user.username}, case.team_id))
+    shared = DomainEvent("CaseShared", "case", case.ref, {"ref": case.ref, "with": user.username})
+    uow.emit(stamp(uow, subject(case), shared))

@@ -11,10 +11,9 @@ from peel.contact.models import Contact, ReportUpdate, ThriveRecord
 from peel.contact.schemas import MergeIn, ProposalOut, ResolveIn, ThriveIn, ThriveOut
 from peel.core.errors import Conflict, InvalidInput
 from peel.db.uow import UnitOfWork
-from peel.events.domain import DomainEvent
 from peel.identity.models import User
 from peel.incidents.models import Incident, IncidentPerson
-from peel.incidents.service import load_incident
+from peel.incidents.service import incident_event, load_incident
 from peel.settings import Settings
 
 DIMENSIONS = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
@@ -73,12 +72,11 @@ def assess(uow: UnitOfWork, ref: str, data: ThriveIn, goals: thrive.GradeTargets
     )
     uow.audit("thrive.assess", "incident", incident.ref, detail=detail)
     uow.emit(
-        DomainEvent(
+        incident_event(
+            uow,
             "IncidentGraded",
-            "incident",
-            incident.ref,
+            incident,
             {"ref": incident.ref, "grade": chosen, "previous": previous, "proposed": proposal.grade},
-            incident.team_id,
         )
     )
     return thrive_out(uow, incident, record, goals)
@@ -129,12 +127,8 @@ def resolve_without_deployment(uow: UnitOfWork, ref: str, data: ResolveIn, now: 
     uow.session.add(ReportUpdate(incident_id=incident.id, at=now, author="police", text=data.note.strip()))
     uow.audit("incident.resolve", "incident", incident.ref, detail=f"without deployment: {data.resolution}")
     uow.emit(
-        DomainEvent(
-            "IncidentResolved",
-            "incident",
-            incident.ref,
-            {"ref": incident.ref, "resolution": data.resolution, "deployed": False},
-            incident.team_id,
+        incident_event(
+            uow, "IncidentResolved", incident, {"ref": incident.ref, "resolution": data.resolution, "deployed": False}
         )
     )
     return incident
@@ -158,9 +152,5 @@ def merge(uow: UnitOfWork, ref: str, data: MergeIn) -> Incident:
     uow.session.flush()
     uow.audit("incident.merge", "incident", source.ref, detail=f"into {target.ref}")
     uow.audit("incident.merge", "incident", target.ref, detail=f"absorbed {source.ref}")
-    uow.emit(
-        DomainEvent(
-            "IncidentMerged", "incident", target.ref, {"ref": target.ref, "absorbed": source.ref}, target.team_id
-        )
-    )
+    uow.emit(incident_event(uow, "IncidentMerged", target, {"ref": target.ref, "absorbed": source.ref}))
     return target

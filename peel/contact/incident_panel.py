@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from peel.contact import grading, intake, thrive
-from peel.contact.models import Contact, ReportUpdate, ThriveRecord
+from peel.contact import callers, grading, intake, thrive
+from peel.contact.models import ReportUpdate, ThriveRecord
 from peel.core.clock import utcnow
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
 from peel.incidents.models import Incident
-from peel.people.models import Person
 from peel.settings import Settings
 
 
@@ -71,14 +70,7 @@ def gather(uow: UnitOfWork, incident: Incident, role: str, settings: Settings) -
         "can_grade": policy.may_attempt(role, "thrive.assess") and incident.status in ("open", "assigned"),
     }
     if policy.may_attempt(role, "contact.read"):
-        rows = uow.session.execute(
-            select(Contact, Person)
-            .outerjoin(Person, Person.id == Contact.caller_person_id)
-            .where(Contact.incident_id == incident.id)
-            .order_by(Contact.received_at)
-        ).all()
-        out["contacts"] = rows
-        uow.audit("contact.read", "incident", incident.ref, detail=",".join(c.ref for c, _ in rows))
+        out["contacts"] = callers.contacts_with_callers(uow, incident)
     live = incident.status in ("open", "assigned") and incident.merged_into_id is None
     if live and policy.may_attempt(role, "incident.merge"):
         out["duplicates"] = intake.find_duplicates(uow, incident, incident.summary, now)

@@ -18,10 +18,10 @@ from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
-from peel.events.domain import DomainEvent
+from peel.identity.access import where_visible
 from peel.incidents import schemas as incident_schemas
 from peel.incidents.models import Incident, IncidentPerson
-from peel.incidents.service import load_incident, open_incident
+from peel.incidents.service import incident_event, load_incident, open_incident
 from peel.people.models import Location, Person, PersonPhone, PhoneNumber, Vehicle
 from peel.people.schemas import LocationIn
 from peel.people.service import phone_record
@@ -131,10 +131,10 @@ def record_contact(
     _decisions(uow, contact, caller, phone, rejected_refs or [], now)
     uow.audit("contact.create", "contact", contact.ref, detail=f"incident={incident.ref} channel={channel}")
     uow.emit(
-        DomainEvent(
+        incident_event(
+            uow,
             "ContactReceived",
-            "incident",
-            incident.ref,
+            incident,
             {
                 "ref": incident.ref,
                 "contact": contact.ref,
@@ -142,7 +142,6 @@ def record_contact(
                 "category": category,
                 "warnings": warnings,
             },
-            incident.team_id,
         )
     )
     found = [] if join_ref else find_duplicates(uow, incident, text, now)
@@ -152,7 +151,7 @@ def record_contact(
 
 def suggested_links(uow: UnitOfWork, entities: list[extraction.Entity]) -> list[SuggestedLink]:
     """Records the text points to: people with a mentioned phone number, vehicles with a mentioned mark.
-    Suggestions only: the handler decides whether to link them. Restricted people are never suggested."""
+    Suggestions only: the handler decides whether to link them. People the handler may not see are never suggested."""
     out: list[SuggestedLink] = []
     phones = [e.value for e in entities if e.kind == "phone"]
     if phones:
@@ -160,7 +159,7 @@ def suggested_links(uow: UnitOfWork, entities: list[extraction.Entity]) -> list[
             select(Person, PhoneNumber.e164)
             .join(PersonPhone, PersonPhone.person_id == Person.id)
             .join(PhoneNumber, PhoneNumber.id == PersonPhone.phone_id)
-            .where(PhoneNumber.e164.in_(phones), Person.restricted.is_(False))
+            .where(PhoneNumber.e164.in_(phones), where_visible(uow, "person.read", "person", Person))
             .limit(20)
         ).all()
         for person, e164 in rows:
@@ -231,9 +230,9 @@ def _decisions(
 
 
 def find_duplicates(uow: UnitOfWork, incident: Incident, text: str, now: datetime) -> list[DuplicateOut]:
-    """Open incidents that may be the same event (the handler decides). Only probable duplicates are shown, so
-    the database is asked for exactly those: opened within the rule's time window, inside a box around the
-    location, as plain columns; the pure rule then scores and ranks them."""
+    """Open incidents the user may see that may be the same event (the handler decides). Only probable duplicates
+    are shown, so the database is asked for exactly those: opened within the rule's time window, inside a box
+    around the location, as plain columns; the pure rule then scores and ranks them."""
     if incident.location is None:
         return []
     rule, lat, lon = duplicates.DEFAULT_RULE, incident.location.lat, incident.location.lon
@@ -244,6 +243,7 @@ def find_duplicates(uow: UnitOfWork, incident: Incident, text: str, now: datetim
         .join(Location, Location.id == Incident.location_id)
         .where(
             Incident.id != incident.id,
+            where_visible(uow, "incident.read", "incident", Incident),
             Incident.opened_at >= now - timedelta(minutes=rule.max_minutes),
             Incident.merged_into_id.is_(None),
             Incident.status.in_(("open", "assigned")),

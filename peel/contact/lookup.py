@@ -18,7 +18,7 @@ from peel.contact.models import Contact, MatchDecision
 from peel.contact.schemas import FlagOut, HistoryItem, LookupOut, MatchOut
 from peel.core.phone import to_e164
 from peel.db.uow import UnitOfWork
-from peel.identity.access import granted_ids
+from peel.identity.access import where_visible
 from peel.incidents.models import Incident, IncidentPerson
 from peel.people.keys import surname_key
 from peel.people.models import Person, PersonPhone, PhoneNumber
@@ -92,7 +92,7 @@ def _candidates(uow: UnitOfWork, phone_id: int | None, surname: str | None, dob:
     drop the very person whose phone rang when 200 others share their surname's key. Given a date of birth, people
     of that name with another known date are not fetched: the matching rules score them 0 anyway.
     """
-    visible = or_(Person.restricted.is_(False), Person.id.in_(granted_ids(uow, "person")))
+    visible = where_visible(uow, "person.read", "person", Person)
     linked: list[int] = []
     if phone_id is not None:
         owner = select(PersonPhone.person_id).where(PersonPhone.phone_id == phone_id)
@@ -161,6 +161,7 @@ def _history(
     """Earlier contacts from this phone or person, and incidents where the person was the victim, read as plain
     columns (a repeat caller brings hundreds; loading each as objects with its location and people is wasted)."""
     since = now - timedelta(days=HISTORY_DAYS)
+    seen = where_visible(uow, "incident.read", "incident", Incident)  # restricted incidents stay out of history
     who = [Contact.caller_phone_id == phone_id] if phone_id is not None else []
     who += [Contact.caller_person_id == person.id] if person is not None else []
     rows: list[Any] = []
@@ -177,7 +178,7 @@ def _history(
             Incident.location_id,
         )
         called = called.join(Incident, Incident.id == Contact.incident_id).where(
-            or_(*who), Contact.received_at >= since
+            or_(*who), Contact.received_at >= since, seen
         )
         rows += uow.session.execute(called.order_by(Contact.received_at.desc()).limit(500)).all()
     if person is not None:
@@ -193,7 +194,10 @@ def _history(
             Incident.location_id,
         )
         victim = victim.join(IncidentPerson, IncidentPerson.incident_id == Incident.id).where(
-            IncidentPerson.person_id == person.id, IncidentPerson.role == "victim", Incident.opened_at >= since
+            IncidentPerson.person_id == person.id,
+            IncidentPerson.role == "victim",
+            Incident.opened_at >= since,
+            seen,
         )
         rows += uow.session.execute(victim.order_by(Incident.opened_at.desc()).limit(200)).all()
     past = [
@@ -232,6 +236,7 @@ def _place_history(uow: UnitOfWork, now: datetime, lat: float | None, lon: float
                 Location.lat.between(lat - NEARBY_DEG_LAT, lat + NEARBY_DEG_LAT),
                 Location.lon.between(lon - NEARBY_DEG_LON, lon + NEARBY_DEG_LON),
                 Incident.opened_at >= now - timedelta(days=28),
+                where_visible(uow, "incident.read", "incident", Incident),
             )
             .limit(500)
         )

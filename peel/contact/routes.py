@@ -6,10 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import select
 
-from peel.contact import dashboard, grading, intake, lookup, thrive
-from peel.contact.models import Contact, ReportUpdate
+from peel.contact import callers, dashboard, grading, intake, lookup, thrive
+from peel.contact.models import ReportUpdate
 from peel.contact.sanitise import clean_text
 from peel.contact.schemas import (
     ContactIn,
@@ -27,7 +26,6 @@ from peel.core.clock import utcnow
 from peel.incidents.routes import incident_out
 from peel.incidents.schemas import IncidentOut
 from peel.incidents.service import load_incident
-from peel.people.models import Person
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(prefix="/api/v1", tags=["contact"])
@@ -133,12 +131,6 @@ def duplicates(ref: str, ctx: Annotated[Ctx, Depends(Authorize("incident.read"))
 @router.get("/incidents/{ref}/contacts", response_model=list[ContactOut])
 def contacts_of(ref: str, ctx: Annotated[Ctx, Depends(Authorize("contact.read"))]) -> list[ContactOut]:
     incident = load_incident(ctx.uow, ref)
-    rows = ctx.uow.session.execute(
-        select(Contact, Person)
-        .outerjoin(Person, Person.id == Contact.caller_person_id)
-        .where(Contact.incident_id == incident.id)
-        .order_by(Contact.received_at)
-    ).all()
     out = [
         ContactOut(
             ref=c.ref,
@@ -147,14 +139,13 @@ def contacts_of(ref: str, ctx: Annotated[Ctx, Depends(Authorize("contact.read"))
             received_at=c.received_at,
             category=c.category,
             text=c.text,
-            caller_ref=p.ref if p else None,
+            caller_ref=caller.ref,
             warnings=[],
             entities=list(c.entities),
             duplicates=[],
         )
-        for c, p in rows
+        for c, caller in callers.contacts_with_callers(ctx.uow, incident)
     ]
-    ctx.uow.audit("contact.read", "incident", incident.ref, detail=",".join(c.ref for c, _ in rows))
     ctx.uow.commit()
     return out
 

@@ -114,7 +114,7 @@ class UnitOfWork:
                     object_type=event.object_type,
                     object_id=event.object_id,
                     team_id=event.team_id,
-                    payload=event.payload,
+                    payload=event.stored_payload(),
                     occurred_at=event.occurred_at,
                 )
             )

@@ -20,7 +20,8 @@ from peel.demo import workforce as wf
 from peel.demo.accounts import DEMO_PASSWORD, demo_accounts
 from peel.demo.generator import DemoPlan, generate
 from peel.demo.profile import load_profile
-from peel.identity.models import AccessGrant, User
+from peel.identity import access
+from peel.identity.models import User
 from peel.identity.service import create_user
 from peel.incidents.models import Incident, IncidentPerson
 from peel.people import schemas
@@ -295,6 +296,6 @@ def _cases(uow: Any, team_ids: dict[str, int]) -> None:
             s.flush()
             u.audit("case.create", "case", case.ref)
             if n < 2:
-                s.add(AccessGrant(object_type="case", object_id=case.id, user_id=prosecutor.id, granted_at=utcnow()))
+                access.grant(u, "case", case.id, prosecutor.id)
                 u.audit("case.share", "case", case.ref, detail="to=prosecutor")
         u.commit()

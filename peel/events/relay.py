@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from peel.core.clock import utcnow
 from peel.events.bus import EventBus
-from peel.events.domain import Delivered
+from peel.events.domain import Delivered, split_payload
 from peel.events.models import OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ PRUNE_EVERY_SECONDS = 600.0
 
 
 def to_delivered(row: OutboxEvent) -> Delivered:
+    payload, restricted, grants = split_payload(row.payload)
     return Delivered(
         position=row.position or 0,
         event_id=row.event_id,
@@ -47,8 +48,10 @@ def to_delivered(row: OutboxEvent) -> Delivered:
         object_type=row.object_type,
         object_id=row.object_id,
         team_id=row.team_id,
-        payload=row.payload,
+        payload=payload,
         occurred_at=row.occurred_at.isoformat(),
+        restricted=restricted,
+        grants=grants,
     )
 
 

@@ -1,7 +1,9 @@
 """Live updates: committed domain events pushed to browsers over Server-Sent Events.
 
-Each event is filtered through the policy: a user sees an event only if they could read its object
-(``{object_type}.read``) given their team. A reconnecting page sends Last-Event-ID and gets what it missed.
+Each event, live or replayed, is shown only if ``access.may_see_event`` allows it: the same rule as reading the
+event's object, decided from the team, restricted flag and grants the event carries. A reconnecting page sends
+Last-Event-ID and is replayed what it missed; the replay is read, filtered and audited before streaming starts, so
+an unaudited replay is never served.
 """
 
 from __future__ import annotations
@@ -16,23 +18,34 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from peel.events.domain import Delivered
-from peel.events.relay import replay
-from peel.identity import policy
-from peel.identity.service import Principal
+from peel.events.relay import Replay, replay
+from peel.identity.access import may_see_event
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(tags=["events"])
 KEEPALIVE_SECONDS = 15.0
 
 
-def visible(principal: Principal, event: Delivered) -> bool:
-    action = f"{event.object_type}.read"
-    relation = policy.Relation(same_team=event.team_id is not None and event.team_id == principal.team_id)
-    return policy.may(principal.role, action, relation)
-
-
 def sse(event: Delivered) -> str:
-    return f"id: {event.position}\nevent: {event.name}\ndata: {json.dumps(event.as_dict())}\n\n"
+    return f"id: {event.position}\nevent: {event.name}\ndata: {json.dumps(event.as_dict(with_access=False))}\n\n"
+
+
+def reset(position: int) -> str:
+    """What was missed cannot be told exactly (pruned, or the database was replaced): the page reloads."""
+    return f"id: {position}\nevent: reset\ndata: {json.dumps({'position': position})}\n\n"
+
+
+def _replay(ctx: Ctx, platform: PlatformDep, after: int) -> tuple[Replay, list[Delivered]]:
+    """What a reconnecting page missed and may see; the replay itself is audited."""
+    missed = replay(platform.sessions, after)
+    shown = [e for e in missed.events if may_see_event(ctx.principal, e)]
+    ctx.uow.audit(
+        "events.replay",
+        "events",
+        str(after),
+        detail=f"after={after} served={len(shown)} withheld={len(missed.events) - len(shown)} reset={missed.reset}",
+    )
+    return missed, shown
 
 
 @router.get(
@@ -44,23 +57,31 @@ def stream(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("events.subscribe"))]
 ) -> StreamingResponse:
     principal = ctx.principal
-    ctx.uow.commit()
     last = request.headers.get("last-event-id", "")
-    resume_from = int(last) if last.isdigit() else None
-    queue = platform.bus.subscribers.open()
+    replayed: list[Delivered] = []
+    restart: int | None = None
+    seen: deque[str] = deque(maxlen=2000)  # recent event ids: at-least-once delivery, shown once
+    queue = platform.bus.subscribers.open()  # before the replay is read, so nothing falls between the two
+    try:
+        # The request's own transaction ends before the outbox is read in one of its own (SQLite has one writer),
+        # and the replay's audit entry commits before a single replayed event is sent.
+        ctx.uow.commit()
+        if last.isdigit():
+            missed, replayed = _replay(ctx, platform, int(last))
+            seen.extend(e.event_id for e in missed.events)
+            restart = missed.position if missed.reset else None
+            ctx.uow.commit()
+    except BaseException:
+        platform.bus.subscribers.close(queue)
+        raise
 
     async def body() -> AsyncIterator[str]:
-        seen: deque[str] = deque(maxlen=2000)  # recent event ids: at-least-once delivery, shown once
         try:
             yield ": connected\n\n"
-            if resume_from is not None:
-                missed = await asyncio.to_thread(replay, platform.sessions, resume_from)
-                if missed.reset:  # what was missed cannot be told exactly: the page reloads, then resumes here
-                    yield f"id: {missed.position}\nevent: reset\ndata: {json.dumps({'position': missed.position})}\n\n"
-                for event in missed.events:
-                    seen.append(event.event_id)
-                    if visible(principal, event):
-                        yield sse(event)
+            if restart is not None:
+                yield reset(restart)
+            for event in replayed:
+                yield sse(event)
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
@@ -72,7 +93,7 @@ def stream(
                 if event.event_id in seen:
                     continue
                 seen.append(event.event_id)
-                if visible(principal, event):
+                if may_see_event(principal, event):
                     yield sse(event)
         finally:
             platform.bus.subscribers.close(queue)

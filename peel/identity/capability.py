@@ -1,11 +1,10 @@
 """Staff identity: sign-in, sessions and tokens, accounts."""
 
-from peel.core.capability import Capability, NavLink
+from peel.core.capability import Capability
 
 CAPABILITY = Capability(
     name="identity",
     package="peel.identity",
     routers=("peel.identity.routes", "peel.identity.pages"),
     models=("peel.identity.models",),
-    navigation=(NavLink("My account", "/account", "account.self", 130),),
 )

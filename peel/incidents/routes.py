@@ -31,7 +31,11 @@ def incident_out(uow: UnitOfWork, incident: Incident, teams: dict[int, str] | No
         status=incident.status,
         location=location_out(incident.location) if incident.location else None,
         team=teams.get(incident.team_id) if incident.team_id else None,
-        people=[schemas.LinkOut(person_ref=refs[link.person_id], role=link.role) for link in incident.people],
+        people=[
+            schemas.LinkOut(person_ref=refs[link.person_id], role=link.role)
+            for link in incident.people
+            if link.person_id in refs
+        ],
         restricted=incident.restricted,
         synthetic=incident.synthetic,
         attended_at=incident.attended_at,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from typing import Any
+
+from sqlalchemy import select
 
 from peel.core.clock import utcnow
-from peel.core.errors import InvalidInput, NotFound
+from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
-from peel.identity import policy
-from peel.identity.access import granted_ids, require
+from peel.identity.access import Subject, grant, not_found, require, stamp, where_visible
 from peel.incidents import schemas
 from peel.incidents.models import Incident, IncidentPerson
 from peel.people.models import Person
@@ -56,41 +57,41 @@ def open_incident(uow: UnitOfWork, data: schemas.IncidentIn, synthetic: bool = F
     incident.people = links
     uow.session.add(incident)
     uow.session.flush()
+    if data.restricted and uow.actor.user_id is not None:
+        grant(uow, "incident", incident.id, uow.actor.user_id)  # as for people and cases: the author may see it
     uow.audit("incident.create", "incident", incident.ref)
-    uow.emit(_event("IncidentCreated", incident))
+    uow.emit(incident_event(uow, "IncidentCreated", incident))
     return incident
 
 
-def _event(name: str, incident: Incident) -> DomainEvent:
-    return DomainEvent(
-        name=name,
-        object_type="incident",
-        object_id=incident.ref,
-        team_id=incident.team_id,
-        payload={
-            "ref": incident.ref,
-            "category": incident.category,
-            "grade": incident.grade,
-            "status": incident.status,
-            "lat": incident.location.lat if incident.location else None,
-            "lon": incident.location.lon if incident.location else None,
-        },
-    )
+def subject(incident: Incident) -> Subject:
+    """The incident as the access API sees it."""
+    return Subject("incident", incident.id, incident.ref, incident.team_id, incident.restricted)
+
+
+def incident_event(
+    uow: UnitOfWork, name: str, incident: Incident, payload: dict[str, Any] | None = None
+) -> DomainEvent:
+    """An event about an incident, carrying what deciding who may see it needs."""
+    return stamp(uow, subject(incident), DomainEvent(name, "incident", incident.ref, payload or _payload(incident)))
+
+
+def _payload(incident: Incident) -> dict[str, Any]:
+    return {
+        "ref": incident.ref,
+        "category": incident.category,
+        "grade": incident.grade,
+        "status": incident.status,
+        "lat": incident.location.lat if incident.location else None,
+        "lon": incident.location.lon if incident.location else None,
+    }
 
 
 def load_incident(uow: UnitOfWork, ref: str, action: str = "incident.read") -> Incident:
     incident = uow.session.execute(select(Incident).where(Incident.ref == ref)).scalar_one_or_none()
     if incident is None:
-        raise NotFound(f"no incident {ref}")
-    require(
-        uow,
-        action,
-        "incident",
-        incident.id,
-        incident.ref,
-        team_id=incident.team_id,
-        restricted=incident.restricted,
-    )
+        raise not_found("incident", ref)
+    require(uow, action, subject(incident))
     return incident
 
 
@@ -113,7 +114,7 @@ def update_incident(uow: UnitOfWork, ref: str, patch: schemas.IncidentPatch) -> 
     uow.session.flush()
     uow.audit("incident.update", "incident", incident.ref, detail="; ".join(changes))
     if changes:
-        uow.emit(_event("IncidentUpdated", incident))
+        uow.emit(incident_event(uow, "IncidentUpdated", incident))
     return incident
 
 
@@ -121,21 +122,17 @@ def list_incidents(uow: UnitOfWork, status: str | None = None, limit: int = 100)
     stmt = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc()).limit(limit)
     if status:
         stmt = stmt.where(Incident.status == status)
-    scope = policy.scope_for(uow.actor.role, "incident.list")
-    granted = Incident.id.in_(granted_ids(uow, "incident"))
-    if scope is policy.Scope.ALL:
-        stmt = stmt.where(or_(Incident.restricted.is_(False), granted))
-    elif scope is policy.Scope.TEAM:
-        stmt = stmt.where(or_((Incident.team_id == uow.actor.team_id) & Incident.restricted.is_(False), granted))
-    else:
-        stmt = stmt.where(granted)
+    stmt = stmt.where(where_visible(uow, "incident.list", "incident", Incident))
     incidents = list(uow.session.execute(stmt).scalars().unique())
     uow.audit_list("incident.list", "incident", [i.ref for i in incidents], detail=f"status={status}" if status else "")
     return incidents
 
 
 def people_refs(uow: UnitOfWork, incident: Incident) -> dict[int, str]:
+    """The refs of the people linked to the incident whom the user may see."""
     ids = [link.person_id for link in incident.people]
     if not ids:
         return {}
-    return dict(uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids))).all())
+    seen = where_visible(uow, "person.read", "person", Person)  # a restricted person is not named on the incident
+    rows = uow.session.execute(select(Person.id, Person.ref).where(Person.id.in_(ids), seen))
+    return {person_id: ref for person_id, ref in rows}

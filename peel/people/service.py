@@ -7,12 +7,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from peel.core import geo
 from peel.core.clock import utcnow
-from peel.core.errors import Conflict, InvalidInput, NotFound
+from peel.core.errors import Conflict, InvalidInput
 from peel.core.phone import to_e164
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
-from peel.identity import policy
-from peel.identity.access import grant, granted_ids, require, user_named
+from peel.identity.access import Subject, decide, grant, hidden_by, not_found, require, user_named, where_visible
 from peel.people import schemas
 from peel.people.keys import surname_key
 from peel.people.models import (
@@ -49,11 +48,26 @@ def create_location(uow: UnitOfWork, data: schemas.LocationIn) -> Location:
 
 
 def get_location(uow: UnitOfWork, ref: str) -> Location:
+    """A location, unless it is the address of a restricted person the caller may not see: then it answers as a
+    missing one would (refs are sequential, so a home address must not be readable by walking them)."""
     location = uow.session.execute(select(Location).where(Location.ref == ref)).scalar_one_or_none()
     if location is None:
-        raise NotFound(f"no location {ref}")
+        raise not_found("location", ref)
+    residents = uow.session.execute(
+        select(Person)
+        .join(PersonAddress, PersonAddress.person_id == Person.id)
+        .where(PersonAddress.location_id == location.id)
+    ).scalars()
+    protecting = hidden_by(uow, "person.read", [person_subject(p) for p in residents if p.restricted])
+    if protecting is not None:
+        require(uow, "person.read", protecting, shown_as=("location", location.ref))
     uow.audit("location.read", "location", ref)
     return location
+
+
+def person_subject(person: Person) -> Subject:
+    """The person as the access API sees it (people belong to no team)."""
+    return Subject("person", person.id, person.ref, None, person.restricted)
 
 
 def phone_record(uow: UnitOfWork, raw: str) -> PhoneNumber:
@@ -109,8 +123,8 @@ def _check_marker(marker: schemas.MarkerIn) -> None:
 def load_person(uow: UnitOfWork, ref: str, action: str = "person.read") -> Person:
     person = uow.session.execute(select(Person).where(Person.ref == ref)).scalar_one_or_none()
     if person is None:
-        raise NotFound(f"no person {ref}")
-    require(uow, action, "person", person.id, person.ref, restricted=person.restricted)
+        raise not_found("person", ref)
+    require(uow, action, person_subject(person))
     return person
 
 
@@ -160,17 +174,11 @@ def search_people(uow: UnitOfWork, query: str, limit: int = 50) -> list[Person]:
                     Person.id.in_(alias_match),
                 )
             )
-    stmt = _visible(uow, stmt).order_by(Person.surname, Person.forenames).limit(limit)
+    stmt = stmt.where(where_visible(uow, "person.search", "person", Person))
+    stmt = stmt.order_by(Person.surname, Person.forenames).limit(limit)
     people = list(uow.session.execute(stmt).scalars().unique())
     uow.audit_list("person.search", "person", [p.ref for p in people], detail=f"q={text[:80]}")
     return people
-
-
-def _visible(uow: UnitOfWork, stmt):  # type: ignore[no-untyped-def]
-    """Restricted people appear in searches only for users granted them."""
-    if policy.scope_for(uow.actor.role, "person.search") is None:
-        return stmt.where(False)
-    return stmt.where(or_(Person.restricted.is_(False), Person.id.in_(granted_ids(uow, "person"))))
 
 
 def create_vehicle(uow: UnitOfWork, data: schemas.VehicleIn) -> Vehicle:
@@ -180,7 +188,7 @@ def create_vehicle(uow: UnitOfWork, data: schemas.VehicleIn) -> Vehicle:
     keeper_id = None
     if data.keeper_ref:
         keeper = uow.session.execute(select(Person).where(Person.ref == data.keeper_ref)).scalar_one_or_none()
-        if keeper is None:
+        if keeper is None or not decide(uow, "person.read", person_subject(keeper)):
             raise InvalidInput(f"no person {data.keeper_ref}")
         keeper_id = keeper.id
     vehicle = Vehicle(vrm=vrm, make=data.make, model=data.model, colour=data.colour, keeper_id=keeper_id)
@@ -191,12 +199,15 @@ def create_vehicle(uow: UnitOfWork, data: schemas.VehicleIn) -> Vehicle:
 
 
 def get_vehicle(uow: UnitOfWork, raw_vrm: str) -> tuple[Vehicle, str | None]:
+    """A vehicle and its keeper's ref; a keeper the caller may not see (a restricted person) is not named."""
     vrm = normalise_vrm(raw_vrm)
     vehicle = uow.session.execute(select(Vehicle).where(Vehicle.vrm == vrm)).scalar_one_or_none()
     if vehicle is None:
-        raise NotFound(f"no vehicle {vrm}")
+        raise not_found("vehicle", vrm)
     keeper_ref = None
     if vehicle.keeper_id is not None:
-        keeper_ref = uow.session.execute(select(Person.ref).where(Person.id == vehicle.keeper_id)).scalar_one()
-    uow.audit("vehicle.read", "vehicle", vrm)
+        keeper = uow.session.get(Person, vehicle.keeper_id)
+        if keeper is not None and decide(uow, "person.read", person_subject(keeper)):
+            keeper_ref = keeper.ref
+    uow.audit("vehicle.read", "vehicle", vrm, detail=f"keeper={keeper_ref or 'none shown'}")
     return vehicle, keeper_ref

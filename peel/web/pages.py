@@ -7,13 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from peel.audit.store import chain_head
 from peel.identity import policy
-from peel.incidents.models import Incident
 from peel.web.deps import Authorize, Ctx, PlatformDep, Public, optional_principal
-from peel.workforce.models import Station, Unit
+from peel.workforce import service as workforce
 
 router = APIRouter()
 
@@ -113,17 +112,16 @@ def overlay(ctx: Annotated[Ctx, Depends(Authorize("map.read"))], platform: Platf
         "properties": {"kind": "boundary"},
     }
     features: list[dict[str, Any]] = [boundary]
-    s = ctx.uow.session
-    for st in s.execute(select(Station)).scalars():
+    for st in workforce.list_stations(ctx.uow):
         features.append(_point(st.lat, st.lon, kind="station", label=st.name))
     if policy.may_attempt(ctx.principal.role, "unit.read"):
-        for u in s.execute(select(Unit).where(Unit.lat.is_not(None))).scalars():
+        for u in workforce.list_units(ctx.uow, located_only=True):
             features.append(_point(u.lat or 0.0, u.lon or 0.0, kind="unit", label=f"{u.callsign} ({u.status})"))
     if policy.may_attempt(ctx.principal.role, "incident.list"):
         from peel.incidents.service import list_incidents
 
         for inc in list_incidents(ctx.uow, "open", 300):
-            if isinstance(inc, Incident) and inc.location is not None:
+            if inc.location is not None:
                 label = f"{inc.ref} {inc.category} {inc.grade or ''}".strip()
                 features.append(_point(inc.location.lat, inc.location.lon, kind="incident", label=label, ref=inc.ref))
     ctx.uow.commit()

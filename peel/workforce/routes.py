@@ -1,4 +1,4 @@
-"""Stations, teams, officers and units over the API, plus the units page and status changes."""
+"""Stations, teams, officers and units over the API, plus the units page and status changes (parse, call, render)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from peel.core.clock import utcnow
-from peel.core.errors import NotFound
-from peel.db.uow import UnitOfWork
-from peel.events.domain import DomainEvent
 from peel.identity import policy
 from peel.web.deps import Authorize, Ctx, PlatformDep
-from peel.workforce.models import Officer, Station, Team, Unit
+from peel.workforce import service
+from peel.workforce.models import Unit
 
 router = APIRouter(tags=["workforce"])
 
@@ -64,10 +61,6 @@ class StatusIn(BaseModel):
     lon: float | None = Field(None, ge=-180, le=180)
 
 
-def _teams(uow: UnitOfWork) -> dict[int, str]:
-    return dict(uow.session.execute(select(Team.id, Team.name)).all())
-
-
 def _unit_out(unit: Unit, teams: dict[int, str]) -> UnitOut:
     return UnitOut(
         callsign=unit.callsign,
@@ -82,9 +75,9 @@ def _unit_out(unit: Unit, teams: dict[int, str]) -> UnitOut:
 
 @router.get("/api/v1/stations", response_model=list[StationOut])
 def stations(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[StationOut]:
-    rows = ctx.uow.session.execute(select(Station).order_by(Station.code)).scalars()
     out = [
-        StationOut(code=s.code, name=s.name, address=s.address, postcode=s.postcode, lat=s.lat, lon=s.lon) for s in rows
+        StationOut(code=s.code, name=s.name, address=s.address, postcode=s.postcode, lat=s.lat, lon=s.lon)
+        for s in service.list_stations(ctx.uow)
     ]
     ctx.uow.commit()
     return out
@@ -92,8 +85,7 @@ def stations(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[
 
 @router.get("/api/v1/teams", response_model=list[TeamOut])
 def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[TeamOut]:
-    stations = dict(ctx.uow.session.execute(select(Station.id, Station.name)).all())
-    rows = ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars()
+    stations = service.station_names(ctx.uow)
     out = [
         TeamOut(
             name=t.name,
@@ -101,7 +93,7 @@ def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[Tea
             station=stations.get(t.station_id) if t.station_id else None,
             shift_pattern=t.shift_pattern,
         )
-        for t in rows
+        for t in service.list_teams(ctx.uow)
     ]
     ctx.uow.commit()
     return out
@@ -109,8 +101,7 @@ def teams(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[Tea
 
 @router.get("/api/v1/officers", response_model=list[OfficerOut])
 def officers(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[OfficerOut]:
-    names = _teams(ctx.uow)
-    rows = ctx.uow.session.execute(select(Officer).order_by(Officer.collar_number)).scalars()
+    names = service.team_names(ctx.uow)
     out = [
         OfficerOut(
             collar_number=o.collar_number,
@@ -119,7 +110,7 @@ def officers(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[
             team=names.get(o.team_id) if o.team_id else None,
             skills=list(o.skills),
         )
-        for o in rows
+        for o in service.list_officers(ctx.uow)
     ]
     ctx.uow.commit()
     return out
@@ -127,8 +118,8 @@ def officers(ctx: Annotated[Ctx, Depends(Authorize("workforce.read"))]) -> list[
 
 @router.get("/api/v1/units", response_model=list[UnitOut])
 def units(ctx: Annotated[Ctx, Depends(Authorize("unit.read"))]) -> list[UnitOut]:
-    names = _teams(ctx.uow)
-    out = [_unit_out(u, names) for u in ctx.uow.session.execute(select(Unit).order_by(Unit.callsign)).scalars()]
+    names = service.team_names(ctx.uow)
+    out = [_unit_out(u, names) for u in service.list_units(ctx.uow)]
     ctx.uow.commit()
     return out
 
@@ -137,37 +128,8 @@ def units(ctx: Annotated[Ctx, Depends(Authorize("unit.read"))]) -> list[UnitOut]
 def set_unit_status(
     callsign: str, body: StatusIn, ctx: Annotated[Ctx, Depends(Authorize("unit.update_status"))]
 ) -> UnitOut:
-    unit = ctx.uow.session.execute(select(Unit).where(Unit.callsign == callsign.upper())).scalar_one_or_none()
-    if unit is None:
-        raise NotFound(f"no unit {callsign}")
-    relation = policy.Relation(same_team=unit.team_id is not None and unit.team_id == ctx.principal.team_id)
-    if not policy.may(ctx.principal.role, "unit.update_status", relation):
-        from peel.core.errors import Forbidden
-
-        ctx.uow.record_outcome("unit.update_status", "unit", unit.callsign, "denied", "not your team's unit")
-        raise Forbidden("you may only change the status of your own team's units")
-    previous = unit.status
-    unit.status = body.status
-    unit.status_changed_at = utcnow()
-    if body.lat is not None and body.lon is not None:
-        unit.lat, unit.lon = body.lat, body.lon
-    ctx.uow.audit("unit.update_status", "unit", unit.callsign, detail=f"{previous}→{body.status}")
-    ctx.uow.emit(
-        DomainEvent(
-            name="UnitStatusChanged",
-            object_type="unit",
-            object_id=unit.callsign,
-            team_id=unit.team_id,
-            payload={
-                "callsign": unit.callsign,
-                "from": previous,
-                "to": body.status,
-                "lat": unit.lat,
-                "lon": unit.lon,
-            },
-        )
-    )
-    out = _unit_out(unit, _teams(ctx.uow))
+    unit = service.set_unit_status(ctx.uow, callsign, body.status, body.lat, body.lon, utcnow())
+    out = _unit_out(unit, service.team_names(ctx.uow))
     ctx.uow.commit()
     return out
 
@@ -176,8 +138,8 @@ def set_unit_status(
 def units_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("unit.read"))]
 ) -> HTMLResponse:
-    names = _teams(ctx.uow)
-    rows = [_unit_out(u, names) for u in ctx.uow.session.execute(select(Unit).order_by(Unit.callsign)).scalars()]
+    names = service.team_names(ctx.uow)
+    rows = [_unit_out(u, names) for u in service.list_units(ctx.uow)]
     ctx.uow.commit()
     can_update = policy.may_attempt(ctx.principal.role, "unit.update_status")
     return platform.templates.TemplateResponse(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from peel.db.uow import Actor
 from peel.events.domain import Delivered, DomainEvent
 from peel.events.models import OutboxEvent
-from peel.events.routes import visible
+from peel.identity.access import may_see_event as visible
 from peel.identity.service import Principal
 from peel.settings import Settings
 from peel.web.app import create_app

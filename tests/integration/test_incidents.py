@@ -86,7 +86,7 @@ def test_an_officer_sees_only_their_own_teams_incidents(app: FastAPI, client: Te
     officer = staff(app, client, "officer", team="Team A")
     listed = [i["ref"] for i in client.get("/api/v1/incidents", headers=officer.headers).json()]
     assert ours in listed and theirs not in listed
-    assert client.get(f"/api/v1/incidents/{theirs}", headers=officer.headers).status_code == 403
+    assert client.get(f"/api/v1/incidents/{theirs}", headers=officer.headers).status_code == 404
     with platform_of(app).sessions() as session:
         denied = (
             session.execute(select(AuditEvent).where(AuditEvent.object_id == theirs, AuditEvent.outcome == "denied"))

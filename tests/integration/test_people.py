@@ -68,14 +68,14 @@ def test_a_restricted_person_is_hidden_from_others_until_a_supervisor_grants_acc
     supervisor = staff(app, client, "supervisor")
     ref = client.post("/api/v1/people", json={**ANN, "restricted": True}, headers=investigator.headers).json()["ref"]
     assert client.get(f"/api/v1/people/{ref}", headers=investigator.headers).status_code == 200
-    assert client.get(f"/api/v1/people/{ref}", headers=other.headers).status_code == 403
+    assert client.get(f"/api/v1/people/{ref}", headers=other.headers).status_code == 404  # as if it did not exist
     assert client.get("/api/v1/people", params={"q": "Example"}, headers=other.headers).json() == []
     # The supervisor is not granted either: restricted means named people only.
     assert (
         client.post(
             f"/api/v1/people/{ref}/grants", json={"username": other.username}, headers=supervisor.headers
         ).status_code
-        == 403
+        == 404
     )
 
 

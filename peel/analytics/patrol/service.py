@@ -23,7 +23,7 @@ from peel.core.clock import utcnow
 from peel.core.errors import Forbidden, InvalidInput, NotFound
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
-from peel.identity import access, policy
+from peel.identity import access
 from peel.workforce.models import Team
 
 
@@ -102,8 +102,7 @@ def get_plan(uow: UnitOfWork, plan_id: int) -> PatrolPlan:
 
 def check_team(uow: UnitOfWork, action: str, plan: PatrolPlan) -> None:
     """Officers act on their own team's plans only; a refusal is audited durably (the caller audits success)."""
-    relation = access.relation_to(uow, "patrol_plan", plan.id, plan.team_id, False)
-    if not policy.may(uow.actor.role, action, relation):
+    if not access.decide(uow, action, access.Subject("patrol_plan", plan.id, str(plan.id), plan.team_id)):
         uow.record_outcome(action, "patrol_plan", plan.id, "denied", "not this team's patrol plan")
         raise Forbidden("this patrol plan belongs to another team")
 
@@ -122,8 +121,7 @@ def _minutes_by_cell(uow: UnitOfWork, cell_ids: list[int]) -> dict[int, tuple[in
 def team_tasks(uow: UnitOfWork, now: datetime) -> list[dict[str, Any]]:
     """The caller's tasks: treated cells of current plans (own team only, unless the role sees every team)."""
     stmt = select(PatrolPlan, Team.name).join(Team, Team.id == PatrolPlan.team_id).where(PatrolPlan.period_end > now)
-    if policy.scope_for(uow.actor.role, "patrol.read") is not policy.Scope.ALL:
-        stmt = stmt.where(PatrolPlan.team_id == uow.actor.team_id)
+    stmt = stmt.where(access.where_visible(uow, "patrol.read", "patrol_plan", PatrolPlan))
     plans = uow.session.execute(stmt.order_by(PatrolPlan.id.desc())).all()
     out: list[dict[str, Any]] = []
     for plan, team_name in plans:

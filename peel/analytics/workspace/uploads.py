@@ -160,7 +160,7 @@ def parse_upload(upload: Upload, source: str, mapping: ColumnMapping | None) -> 
             raise InvalidInput("a generic CSV import needs a column mapping")
         return parse_csv(upload.label, upload.text, mapping)
     except (KeyError, ValueError) as exc:
-        raise InvalidInput(f"the file does not match the {source} format: {exc}") from exc
+        raise InvalidInput(f"the file does not match the {source} format: {exc}; nothing was imported") from exc
     except csv.Error as exc:
         # The csv module refuses fields over csv.field_size_limit() (131,072 characters): a crime row never has
         # one, so the file is refused whole rather than imported in part.
