@@ -131,11 +131,7 @@ def test_it_sends_hsts_and_secure_cookies_when_cookie_secure_is_set(database_url
         form_csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         signed_out = client.post("/logout", data={"csrf_token": form_csrf}, follow_redirects=False)
         assert token and signed_out.status_code == 303
-        cookies = [
-            value
-            for answer in (page, signed_in, signed_out)
-            for value in answer.headers.get_list("set-cookie")
-        ]
+        cookies = [value for answer in (page, signed_in, signed_out) for value in answer.headers.get_list("set-cookie")]
         cookies += client.get("/login", headers=HTML).headers.get_list("set-cookie")
         assert len(cookies) >= 3
         for cookie in cookies:

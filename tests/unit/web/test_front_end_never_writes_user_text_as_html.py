@@ -19,7 +19,9 @@ PEEL = ROOT / "peel"
 SCRIPTS = sorted(PEEL.rglob("static/**/*.js"))
 TEMPLATES = sorted(PEEL.rglob("templates/**/*.html"))
 
-HTML_SINKS = re.compile(r"\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write(ln)?\s*\(|\bcreateContextualFragment\b")
+HTML_SINKS = re.compile(
+    r"\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write(ln)?\s*\(|\bcreateContextualFragment\b"
+)
 LEAFLET_CONTENT = re.compile(
     r"\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\s*\(\s*(?P<arg>[^\s)][^)]{0,12})"
 )
