@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         0.5, gt=0, description="How often the event relay looks for committed events not yet published."
     )
-    cookie_secure: bool = Field(False, description="Mark cookies Secure (set true behind HTTPS).")
+    cookie_secure: bool = Field(False, description="Served over HTTPS: mark every cookie Secure and send HSTS.")
     assets_dir: Path = Field(
         Path("node_modules"),
         description="Folder holding front-end libraries installed from the npm registry.",

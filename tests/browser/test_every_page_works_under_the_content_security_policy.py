@@ -50,3 +50,14 @@ def test_no_page_of_a_role_trips_the_content_security_policy(
             screenshot(page, f"csp-{role}-{href.strip('/').replace('/', '-')}")
     assert policy_console_errors(seen) == [], role
     assert seen.errors == [], role
+
+
+def test_the_public_pages_work_under_the_content_security_policy(desktop: Page, demo_server: LiveServer) -> None:
+    page = desktop
+    seen = watch(page)
+    for href in ("/login", "/report", "/tip"):
+        response = page.goto(f"{demo_server.url}{href}")
+        assert response is not None and response.status == 200, href
+        expect(page.locator("h1")).to_be_visible()
+        assert violations(page) == [], href
+    assert policy_console_errors(seen) == [] and seen.errors == []
