@@ -15,6 +15,9 @@ cookie, including one that is being cleared, is marked ``Secure``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Iterable
 
 from starlette.datastructures import MutableHeaders
@@ -36,6 +39,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 HSTS = "max-age=31536000"  # one year; subdomains are the force's own business, so not included
 STATIC_PREFIXES = ("/static/", "/vendor/")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 _FIXED = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -89,3 +93,17 @@ def allowed_methods(routes: Iterable[tuple[str, Iterable[str]]], path: str) -> s
         if pattern.match(path):
             methods.update(accepted)
     return ", ".join(sorted(methods))
+
+
+def document_policy(html: str) -> str:
+    """The policy for a self-contained HTML document Peel generated (the back-test report): nothing may load or
+    run, and only the document's own ``<style>`` blocks apply, each allowed by its SHA-256 (no 'unsafe-inline')."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+        for block in _STYLE_BLOCK.findall(html)
+    ]
+    styles = " ".join(hashes) or "'none'"
+    return (
+        f"default-src 'none'; style-src {styles}; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )

@@ -62,13 +62,6 @@ def test_it_sends_a_strict_content_security_policy_on_every_page(app: FastAPI, c
         assert answer.headers["referrer-policy"] == "same-origin", where
 
 
-def test_it_keeps_the_stricter_policy_a_route_sets_itself(app: FastAPI, client: TestClient) -> None:
-    # The back-test report is a self-contained document: its own policy allows no script at all.
-    from peel.analytics.workspace.routes import REPORT_CSP
-
-    assert "default-src 'none'" in REPORT_CSP and "script-src" not in REPORT_CSP
-
-
 def test_it_forbids_browsers_to_store_staff_pages_and_api_answers(app: FastAPI, client: TestClient) -> None:
     headers, ref = _person(app, client)
     answers = [
