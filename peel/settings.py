@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         description="Published events are kept this many days for live pages that reconnect; a page away longer "
         "is told to reload.",
     )
-    cookie_secure: bool = Field(False, description="Mark cookies Secure (set true behind HTTPS).")
+    cookie_secure: bool = Field(False, description="Served over HTTPS: mark every cookie Secure and send HSTS.")
     assets_dir: Path = Field(
         Path("node_modules"),
         description="Folder holding front-end libraries installed from the npm registry.",

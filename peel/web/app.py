@@ -33,7 +33,7 @@ from peel.jobs.sql import SqlJobQueue
 from peel.jobs.worker import JobHandlers, JobWorker
 from peel.platform import Platform
 from peel.settings import Settings
-from peel.web import navigation, openapi, problems
+from peel.web import navigation, openapi, problems, security
 from peel.web.deps import app_routes
 
 HERE = Path(__file__).parent
@@ -102,7 +102,7 @@ def create_app(
     )
     app.state.platform = platform
     problems.install(app)
-    _middleware(app)
+    _middleware(app, settings.cookie_secure)
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     _routes(app, capabilities)
     _static(app, settings)
@@ -183,7 +183,7 @@ def _static(app: FastAPI, settings: Settings) -> None:
         app.mount("/vendor/leaflet", StaticFiles(directory=str(leaflet)), name="leaflet")
 
 
-def _middleware(app: FastAPI) -> None:
+def _middleware(app: FastAPI, https_only: bool) -> None:
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # The audit trusts only an id the server made; what the client sent is kept apart as its own id.
@@ -194,14 +194,11 @@ def _middleware(app: FastAPI) -> None:
             # No store can keep a NUL character and no legitimate input contains one.
             refused = problems.problem(422, "Invalid input", "the address contains a NUL character")
             refused.headers["X-Request-ID"] = request.state.request_id
+            security.secure_headers(request.url.path, refused.headers, https_only=https_only)
             return refused
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+        security.secure_headers(request.url.path, response.headers, https_only=https_only)
         return response
 
 

@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from peel.core.errors import NotAuthenticated, PeelError, RateLimited
 from peel.db.base import Base
 from peel.db.integrity import UNSTORABLE, explain
+from peel.web import security
+from peel.web.deps import app_routes
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -80,9 +82,17 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
         detail = str(exc.detail) if exc.detail else title
-        if wants_page(request):
-            return page(request, exc.status_code, title, detail)
-        return problem(exc.status_code, title, detail)
+        answer = (
+            page(request, exc.status_code, title, detail)
+            if wants_page(request)
+            else problem(exc.status_code, title, detail)
+        )
+        # The router's headers belong to the answer: a 405 names the methods the path accepts (``Allow``).
+        answer.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            routes = ((info.path, info.methods) for info in app_routes(request.app))
+            answer.headers["Allow"] = security.allowed_methods(routes, request.url.path)
+        return answer
 
     @app.exception_handler(IntegrityError)
     @app.exception_handler(DataError)

@@ -4,11 +4,12 @@ the deployments-averted counter moves."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from peel.demo.accounts import DEMO_PASSWORD
 from tests.browser.ui import screenshot, sign_in
@@ -52,7 +53,8 @@ def test_a_nuisance_caller_is_flagged_and_resolved_without_deployment(demo_serve
     page = desktop
     sign_in(page, demo_server.url, "handler", DEMO_PASSWORD)
     page.goto(f"{demo_server.url}/contact/console")
-    page.wait_for_function("document.getElementById('averted-count').textContent !== '…'")
+    # Locator waits, not wait_for_function: the page's policy forbids the eval that a string predicate needs.
+    expect(page.locator("#averted-count")).to_have_text(re.compile(r"^\d+$"))
     before = int(page.inner_text("#averted-count"))
 
     page.fill("#phone", PHONE)
@@ -80,6 +82,6 @@ def test_a_nuisance_caller_is_flagged_and_resolved_without_deployment(demo_serve
     page.select_option("#resolution", "no_police_matter")
     page.fill("#resolve-note", "Advised the caller this is not a police matter.")
     page.click("#resolve button[type=submit]")
-    page.wait_for_function(f"document.getElementById('averted-count').textContent === '{before + 1}'", timeout=5000)
+    expect(page.locator("#averted-count")).to_have_text(str(before + 1), timeout=5000)
     assert "Resolved without deployment" in page.inner_text("#resolve-result")
     screenshot(page, "console-resolved")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from peel.demo.accounts import DEMO_PASSWORD
+from tests.browser.csp import policy_console_errors, violations, watch
 from tests.browser.ui import PHONE, screenshot, sign_in
 from tests.e2e.live_server import LiveServer
 from tests.integration.analytics.workspace_support import COLUMNS, crime_csv
@@ -53,6 +54,7 @@ def test_an_analyst_forecasts_hotspots_and_an_officer_logs_a_patrol_visit(
     csv_path = tmp_path / "crimes.csv"
     csv_path.write_text(crime_csv(n=300), encoding="utf-8")
     page = desktop
+    seen = watch(page)
     sign_in(page, demo_server.url, "analyst", DEMO_PASSWORD)
     _import_and_forecast(page, demo_server, csv_path)
 
@@ -76,6 +78,7 @@ def test_an_analyst_forecasts_hotspots_and_an_officer_logs_a_patrol_visit(
 
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     phone = context.new_page()
+    seen_on_phone = watch(phone)
     try:
         sign_in(phone, demo_server.url, "officer", DEMO_PASSWORD)
         phone.goto(f"{demo_server.url}/patrol")
@@ -92,8 +95,10 @@ def test_an_analyst_forecasts_hotspots_and_an_officer_logs_a_patrol_visit(
         expect(phone.get_by_role("status")).to_contain_text("Visit logged")
         expect(phone.locator("section.task .minutes").first).to_have_text("20")
         screenshot(phone, "officer-patrol")
+        assert violations(phone) == [] and seen_on_phone.errors == [], "the patrol page works under the CSP"
     finally:
         context.close()
 
     page.reload()
     expect(page.locator("#arms tbody tr").nth(0)).to_contain_text("20")
+    assert policy_console_errors(seen) == [] and seen.errors == [], "the analytics pages work under the CSP"

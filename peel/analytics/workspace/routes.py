@@ -27,10 +27,10 @@ from peel.analytics.workspace.schemas import (
 )
 from peel.core.errors import Conflict
 from peel.jobs.schemas import JobOut
+from peel.web import security
 from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 @router.get("/datasets", response_model=list[DatasetOut])
@@ -228,7 +228,7 @@ def backtest_report(run_id: RecordId, ctx: Annotated[Ctx, Depends(Authorize("ana
     html = run.report_html
     ctx.uow.audit("analytics.read", "backtest_run", run_id, "report")
     ctx.uow.commit()
-    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
+    return HTMLResponse(html, headers={"Content-Security-Policy": security.document_policy(html)})
 
 
 def knox_request(body: KnoxIn) -> KnoxRequest:

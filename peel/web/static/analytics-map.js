@@ -1,6 +1,9 @@
 // Workspace maps: dataset events and hexagons, forecast hotspot cells, patrol cells. Leaflet with no tile server:
 // the force's road network (/api/v1/map/roads) is the base layer wherever it overlaps the data.
+// Tooltips get an element holding text, never a string: Leaflet puts a string in as HTML, and crime types come
+// from uploaded files.
 (async function () {
+  const label = (text) => { const span = document.createElement("span"); span.textContent = String(text); return span; };
   const el = document.getElementById("map");
   if (!el || !window.L) { if (el) el.textContent = "The map library is not installed (run make install)."; return; }
   const layers = JSON.parse(el.dataset.layers || "[]");
@@ -24,22 +27,22 @@
   function draw(kind, data) {
     if (kind === "tasks") {
       const group = L.featureGroup(data.map((t) => L.polygon(t.outline, { color: "#1d70b8", weight: 2, fillOpacity: 0.3 })
-        .bindTooltip("Cell " + t.number, { permanent: data.length <= 12, direction: "center" })));
+        .bindTooltip(label("Cell " + t.number), { permanent: data.length <= 12, direction: "center" })));
       return [group, data.length];
     }
     const feats = data.features || [];
     if (kind === "hexes") {
       const max = Math.max(1, ...feats.map((f) => f.properties.count));
       return [L.geoJSON(data, { style: (f) => ({ color: "#8a5a00", weight: 0.5, fillColor: ramp(f.properties.count / max), fillOpacity: 0.45 }),
-        onEachFeature: (f, l) => l.bindTooltip(f.properties.count + " events") }), feats.length];
+        onEachFeature: (f, l) => l.bindTooltip(label(f.properties.count + " events")) }), feats.length];
     }
     if (kind === "events") {
       return [L.geoJSON(data, { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 2.5, color: "#12436d", weight: 0, fillOpacity: 0.7 }),
-        onEachFeature: (f, l) => l.bindTooltip(f.properties.type + ", " + f.properties.date) }), feats.length];
+        onEachFeature: (f, l) => l.bindTooltip(label(f.properties.type + ", " + f.properties.date)) }), feats.length];
     }
     const n = Math.max(1, feats.length);
     return [L.geoJSON(data, { style: (f) => ({ color: "#7a1610", weight: 1, fillColor: ramp(1 - (f.properties.rank - 1) / n), fillOpacity: 0.6 }),
-      onEachFeature: (f, l) => l.bindTooltip("Rank " + f.properties.rank + " · expected " + f.properties.score.toFixed(3)) }), feats.length];
+      onEachFeature: (f, l) => l.bindTooltip(label("Rank " + f.properties.rank + " · expected " + f.properties.score.toFixed(3))) }), feats.length];
   }
 
   try {

@@ -3,7 +3,19 @@
   const zone = (document.querySelector('meta[name="peel-timezone"]') || {}).content || "Europe/London";
   const $ = (id) => document.getElementById(id);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  // Builds an element from attributes and children (nodes or text): record text never becomes markup.
+  const h = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "dataset") Object.assign(node.dataset, value); else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) if (child !== null && child !== undefined && child !== "") node.append(child);
+    return node;
+  };
+  const fill = (el, nodes, empty) => el.replaceChildren(...(nodes.length ? nodes : [empty()]));
+  const words = (s) => String(s ?? "").replace(/_/g, " ");
+  const between = (nodes, sep) => nodes.flatMap((n, i) => (i ? [sep, n] : [n]));
   const api = async (method, url, body) => {
     const r = await fetch(url, { method, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
@@ -20,17 +32,23 @@
     catch (e) { $("averted-count").textContent = "?"; }
   };
 
+  const match = (m) => h("div", { class: "match", dataset: { ref: m.person_ref } },
+    h("strong", {}, h("a", { href: "/people/" + encodeURIComponent(m.person_ref), target: "_blank" }, m.name)), " ",
+    m.date_of_birth ? m.date_of_birth.split("-").reverse().join("/") : "", " ",
+    h("span", { class: "pill" }, Math.round(m.score * 100) + "%"), " ",
+    between(m.markers.map((k) => h("span", { class: "marker warning" }, k)), " "),
+    h("div", { class: "small muted" }, m.basis.join(" · ")),
+    h("button", { type: "button", class: "small confirm" }, confirmed === m.person_ref ? "Confirmed ✔" : "This is the caller"), " ",
+    h("button", { type: "button", class: "small reject" }, "Not the caller"));
+  const contact = (c) => h("tr", {},
+    h("td", { class: "when" }, new Date(c.received_at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short", timeZone: zone })),
+    h("td", {}, h("a", { href: "/incidents/" + encodeURIComponent(c.incident_ref), target: "_blank" }, c.incident_ref), c.role === "victim" ? " (victim)" : ""),
+    h("td", {}, c.category), h("td", {}, c.grade || ""), h("td", {}, words(c.outcome)));
+
   const renderLookup = (data) => {
-    $("flags").innerHTML = data.flags.map((f) => `<span class="flag ${esc(f.kind)}" data-flag="${esc(f.kind)}" title="${esc(f.reason)}">${esc(f.kind.replace(/_/g, " "))}: ${esc(f.reason)}</span>`).join("");
-    $("matches").innerHTML = data.matches.map((m) => `<div class="match" data-ref="${esc(m.person_ref)}">
-      <strong><a href="/people/${esc(m.person_ref)}" target="_blank">${esc(m.name)}</a></strong> ${m.date_of_birth ? esc(m.date_of_birth.split("-").reverse().join("/")) : ""}
-      <span class="pill">${Math.round(m.score * 100)}%</span> ${m.markers.map((k) => `<span class="marker warning">${esc(k)}</span>`).join(" ")}
-      <div class="small muted">${m.basis.map(esc).join(" · ")}</div>
-      <button type="button" class="small confirm">${confirmed === m.person_ref ? "Confirmed ✔" : "This is the caller"}</button>
-      <button type="button" class="small reject">Not the caller</button></div>`).join("") || '<p class="muted">No matching person.</p>';
-    $("history").innerHTML = data.history.map((h) => `<tr><td class="when">${new Date(h.received_at).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short", timeZone: zone })}</td>
-      <td><a href="/incidents/${esc(h.incident_ref)}" target="_blank">${esc(h.incident_ref)}</a>${h.role === "victim" ? " (victim)" : ""}</td>
-      <td>${esc(h.category)}</td><td>${esc(h.grade || "")}</td><td>${esc(h.outcome.replace(/_/g, " "))}</td></tr>`).join("") || '<tr><td colspan="5" class="muted">No previous contact.</td></tr>';
+    $("flags").replaceChildren(...data.flags.map((f) => h("span", { class: "flag " + f.kind, dataset: { flag: f.kind }, title: f.reason }, words(f.kind) + ": " + f.reason)));
+    fill($("matches"), data.matches.map(match), () => h("p", { class: "muted" }, "No matching person."));
+    fill($("history"), data.history.map(contact), () => h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No previous contact.")));
     document.querySelectorAll(".match .confirm").forEach((b) => b.addEventListener("click", () => { confirmed = b.closest(".match").dataset.ref; lookupNow(); }));
     document.querySelectorAll(".match .reject").forEach((b) => b.addEventListener("click", () => { rejected.add(b.closest(".match").dataset.ref); b.closest(".match").remove(); }));
     $("caller").dataset.ready = String(++seq);
@@ -58,11 +76,13 @@
       incident = made.incident_ref;
       $("after").hidden = false;
       $("incident-ref").textContent = incident; $("incident-ref").href = "/incidents/" + incident;
-      $("entity-warnings").innerHTML = made.warnings.map((w) => `<span class="flag warning">${esc(w)}</span>`).join(" ")
-        + made.links.map((l) => `<div class="match">Mentioned: <a href="${l.kind === "person" ? "/people/" + esc(l.ref) : "#"}" target="_blank">${esc(l.label)}</a></div>`).join("");
-      $("duplicates").innerHTML = made.duplicates.map((d) => `<div class="match">Possible duplicate of <a href="/incidents/${esc(d.incident_ref)}">${esc(d.incident_ref)}</a>
-        (${Math.round(d.distance_m)} m, ${Math.round(d.minutes_apart)} min apart): ${d.reasons.map(esc).join(" · ")}
-        <button type="button" class="small merge" data-into="${esc(d.incident_ref)}">Same event: merge</button></div>`).join("");
+      $("entity-warnings").replaceChildren(...between(made.warnings.map((w) => h("span", { class: "flag warning" }, w)), " "),
+        ...made.links.map((l) => h("div", { class: "match" }, "Mentioned: ",
+          h("a", { href: l.kind === "person" ? "/people/" + encodeURIComponent(l.ref) : "#", target: "_blank" }, l.label))));
+      $("duplicates").replaceChildren(...made.duplicates.map((d) => h("div", { class: "match" }, "Possible duplicate of ",
+        h("a", { href: "/incidents/" + encodeURIComponent(d.incident_ref) }, d.incident_ref),
+        ` (${Math.round(d.distance_m)} m, ${Math.round(d.minutes_apart)} min apart): ${d.reasons.join(" · ")} `,
+        h("button", { type: "button", class: "small merge", dataset: { into: d.incident_ref } }, "Same event: merge"))));
       document.querySelectorAll(".merge").forEach((b) => b.addEventListener("click", async () => {
         try { const m = await api("POST", `/api/v1/incidents/${incident}/merge`, { into: b.dataset.into }); incident = m.ref; b.parentElement.textContent = "Merged into " + m.ref; }
         catch (e) { $("after-error").textContent = e.message; }
@@ -83,7 +103,9 @@
     ev.preventDefault();
     try {
       proposal = await api("POST", "/api/v1/thrive/proposal", assessment());
-      $("proposal").innerHTML = `<p class="proposal">Proposed: <span class="grade ${esc(proposal.grade)}" id="proposed-grade">${esc(proposal.grade)}</span> ${esc(proposal.resolution)}</p><ul>${proposal.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`;
+      $("proposal").replaceChildren(
+        h("p", { class: "proposal" }, "Proposed: ", h("span", { class: "grade " + proposal.grade, id: "proposed-grade" }, proposal.grade), " ", proposal.resolution || ""),
+        h("ul", {}, proposal.reasons.map((r) => h("li", {}, r))));
       $("grade").value = proposal.grade; $("decide").hidden = false; $("grade").focus();
     } catch (e) { $("after-error").textContent = e.message; }
   });

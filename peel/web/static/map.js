@@ -1,5 +1,7 @@
 // The force map: Leaflet with the road network as the base layer (no tile server), plus stations, units, incidents.
+// Tooltips get an element holding text: Leaflet puts a string in as HTML, and labels come from records.
 (async function () {
+  const label = (text) => { const span = document.createElement("span"); span.textContent = String(text); return span; };
   const el = document.getElementById("map");
   if (!el || !window.L) { if (el) el.textContent = "The map library is not installed (run make install)."; return; }
   const map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
@@ -20,7 +22,7 @@
         const colour = k === "station" ? "#12436d" : k === "unit" ? "#1b6e3a" : "#b3261e";
         return L.circleMarker(latlng, { radius: k === "station" ? 8 : 6, color: colour, fillColor: colour, fillOpacity: 0.85, weight: 1 });
       },
-      onEachFeature: (f, layer) => { if (f.properties.label) layer.bindTooltip(f.properties.label); },
+      onEachFeature: (f, layer) => { if (f.properties.label) layer.bindTooltip(label(f.properties.label)); },
     }).addTo(map);
     el.dataset.loaded = String(roads.features.length);
   } catch (err) {

@@ -30,6 +30,7 @@ def test_a_backtest_runs_in_the_background_and_links_its_report(app: FastAPI, cl
     report = client.get(run["report_url"], headers=headers)
     assert report.status_code == 200 and "<html" in report.text.lower()
     assert "default-src 'none'" in report.headers["content-security-policy"]
+    assert "unsafe" not in report.headers["content-security-policy"]
 
 
 def test_a_backtest_over_too_many_periods_is_refused(app: FastAPI, client: TestClient) -> None:
