@@ -27,7 +27,7 @@ from peel.identity import policy
 from peel.identity.service import LoginPolicy
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems
-from peel.web.deps import app_routes
+from peel.web.deps import app_routes, commit_before_response
 from peel.web.platform import Platform
 
 HERE = Path(__file__).parent
@@ -38,7 +38,9 @@ def create_app(
     settings: Settings | None = None, *, audit_store: AuditStore | None = None, bus: EventBus | None = None
 ) -> FastAPI:
     settings = settings or Settings()
-    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    engine = make_engine(
+        settings.database_url, settings.sqlite_synchronous, busy_seconds=settings.database_busy_seconds
+    )
     sessions = make_session_factory(engine)
     key = settings.secret_key.get_secret_value().encode()
     bus = bus or (RedisBus(settings.redis_url) if settings.redis_url else InProcessBus())
@@ -69,6 +71,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        commit_before_response(app)
         await asyncio.to_thread(_warm_up, platform)
         await platform.bus.start()
         await platform.relay.start()
@@ -97,6 +100,7 @@ def create_app(
     _routes(app)
     _static(app, settings)
     check_routes(app)
+    commit_before_response(app)
     openapi.install(app)
     return app
 
