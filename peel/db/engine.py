@@ -28,9 +28,7 @@ READ_ONLY = "peel_read_only"  # execution option that marks a connection's trans
 _PG_LOCK_TIMEOUT = "55P03"
 
 
-def make_engine(
-    url: str, sqlite_synchronous: str = "FULL", pool_size: int = 10, busy_seconds: float = 30.0
-) -> Engine:
+def make_engine(url: str, sqlite_synchronous: str = "FULL", pool_size: int = 10, busy_seconds: float = 30.0) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, sqlite_synchronous, busy_seconds)
