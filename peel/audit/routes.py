@@ -41,7 +41,7 @@ class AuditEventOut(BaseModel):
 
 
 def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
-    with platform.sessions() as session, session.begin():
+    with platform.read_sessions() as session, session.begin():
         verdict = verify_store(session, platform.audit_key)
         seq, digest = chain_head(session)
     ctx.uow.audit("audit.verify", "audit", "chain", detail="ok" if verdict.ok else f"{len(verdict.problems)} problems")
@@ -92,7 +92,7 @@ def audit_page(
     result = _verify(ctx, platform)
     recent_rows: list[AuditEvent] = []
     if ctx.principal.role == "auditor":
-        with platform.sessions() as session, session.begin():
+        with platform.read_sessions() as session, session.begin():
             recent_rows = list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(50)).scalars())
     return platform.templates.TemplateResponse(
         request, "audit.html", {"principal": ctx.principal, "result": result, "recent": recent_rows}

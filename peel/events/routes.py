@@ -54,7 +54,7 @@ def stream(
         try:
             yield ": connected\n\n"
             if resume_from is not None:
-                for event in await asyncio.to_thread(replay_after, platform.sessions, resume_from):
+                for event in await asyncio.to_thread(replay_after, platform.read_sessions, resume_from):
                     seen.append(event.event_id)
                     if visible(principal, event):
                         yield sse(event)

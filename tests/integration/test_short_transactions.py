@@ -13,6 +13,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from peel.audit.models import AuditEvent
 from peel.core.clock import utcnow
@@ -167,3 +168,20 @@ def test_a_writer_that_waits_too_long_is_told_to_retry(database_url: str) -> Non
     assert response.headers["Retry-After"].isdigit()
     assert response.json()["title"] == "Database busy"
     assert "try again" in response.json()["detail"]
+
+
+def test_a_read_unit_of_work_cannot_write_behind_the_lock(app: FastAPI) -> None:
+    """The database itself refuses a write in a read transaction, so a read never half-upgrades into a writer."""
+    with platform_of(app).uow(Actor.system("test"), read_only=True) as uow:
+        uow.session.add(Team(name="Sneaked in", kind="response"))
+        with pytest.raises(DBAPIError):
+            uow.session.flush()
+    assert teams_called(app, "Sneaked in") == 0
+
+
+def test_an_explicit_commit_and_the_dependency_commit_write_each_entry_once(app: FastAPI, client: TestClient) -> None:
+    handler = staff(app, client, "call_handler")
+    ref = client.post("/api/v1/incidents", json=RTC, headers=handler.headers).json()["ref"]
+    assert client.get(f"/api/v1/incidents/{ref}", headers=handler.headers).status_code == 200
+    assert audited(app, ref).count("incident.read") == 1
+    assert audited(app, ref).count("incident.create") == 1
