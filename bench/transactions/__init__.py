@@ -131,9 +131,10 @@ def _backend(backend: str, admin_url: str | None, args: argparse.Namespace, cons
 
                 measure = partial(_paced, base, headers, intake, args.rate, cpu=lambda: 0.0)
                 measure(seconds=3.0)  # warm-up, not counted
-                loads: list[Background | None] = [None, InServerImport(control, one_transaction=False)]
+                chunked = InServerImport(control, one_transaction=False, chunk_rows=args.chunk_rows)
+                loads: list[Background | None] = [None, chunked]
                 if args.before:
-                    loads.append(InServerImport(control, one_transaction=True))
+                    loads.append(InServerImport(control, one_transaction=True, chunk_rows=args.chunk_rows))
                 phases = []
                 for load in loads:
                     console.print(f"{backend}: intake with {load.name if load else 'no background work'}")
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="15 s per phase instead of 60 s")
     parser.add_argument("--seconds", type=float, default=0.0, help="length of each phase (default 60, quick 15)")
     parser.add_argument("--rate", type=float, default=10.0, help="999 calls per second (default 10)")
+    parser.add_argument("--chunk-rows", type=int, default=500, help="CSV rows per import transaction")
     parser.add_argument("--before", action="store_true", help="also run the import in one transaction, as before")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append", help="default: both")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)

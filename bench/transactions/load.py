@@ -65,9 +65,11 @@ def _fold(uow: UnitOfWork, dataset_id: int, label: str, parsed: ImportResult) ->
         return 0
 
 
-def run_import(platform: Platform, seconds: float, one_transaction: bool = False) -> ImportStats:
+def run_import(
+    platform: Platform, seconds: float, one_transaction: bool = False, chunk_rows: int = CHUNK_ROWS
+) -> ImportStats:
     """Import the sample again and again for ``seconds`` (re-imports replace the events: deletes and inserts)."""
-    actor, pieces = Actor.system("bench-import"), chunks_of()
+    actor, pieces = Actor.system("bench-import"), chunks_of(rows=chunk_rows)
     with platform.uow(actor) as uow:
         dataset_id = new_dataset(uow, f"bench import {time.time_ns()}", "police-uk").id
         uow.commit()
@@ -105,7 +107,9 @@ def watch(platform: Platform, control: Path) -> threading.Thread:
                 continue
             order = json.loads(start.read_text())
             start.unlink()
-            stats = run_import(platform, float(order["seconds"]), bool(order["one_transaction"]))
+            stats = run_import(
+                platform, float(order["seconds"]), bool(order["one_transaction"]), int(order["chunk_rows"])
+            )
             (control / "done.tmp").write_text(json.dumps(asdict(stats)))
             (control / "done.tmp").rename(control / "done")
 
@@ -117,14 +121,15 @@ def watch(platform: Platform, control: Path) -> threading.Thread:
 class InServerImport:
     """The import in the server process, started and awaited through the control folder."""
 
-    def __init__(self, control: Path, one_transaction: bool) -> None:
+    def __init__(self, control: Path, one_transaction: bool, chunk_rows: int = CHUNK_ROWS) -> None:
         self.control = control
         self.one_transaction = one_transaction
-        self.name = "import, one transaction" if one_transaction else f"import, {CHUNK_ROWS}-row chunks"
+        self.chunk_rows = chunk_rows
+        self.name = "import, one transaction" if one_transaction else f"import, {chunk_rows}-row chunks"
 
     def start(self, seconds: float) -> None:
         (self.control / "done").unlink(missing_ok=True)
-        order = json.dumps({"seconds": seconds, "one_transaction": self.one_transaction})
+        order = json.dumps({"seconds": seconds, "one_transaction": self.one_transaction, "chunk_rows": self.chunk_rows})
         (self.control / "start.tmp").write_text(order)
         (self.control / "start.tmp").rename(self.control / "start")
 

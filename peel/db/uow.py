@@ -45,6 +45,9 @@ class Actor:
 
 
 class UnitOfWork:
+    """``with platform.uow(actor) as uow: ...; uow.commit()`` outside a request; in a route, ``ctx.uow``, which
+    the request dependency commits when the route returns (an extra ``commit()`` is harmless)."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
