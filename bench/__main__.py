@@ -1,7 +1,8 @@
-"""``python -m bench [core|roads|analytics|contact] [options]``: run the benchmarks, each printing its own table.
+"""``python -m bench [core|roads|analytics|contact|transactions] [options]``: run the benchmarks, each printing
+its own table.
 
-With no name, runs core, then roads, then analytics and contact when those modules are present. With a name, runs
-only that one and passes it the remaining options (e.g. ``python -m bench core --requests 500``).
+With no name, runs core, then roads, then analytics, contact and transactions when those modules are present.
+With a name, runs only that one and passes it the remaining options (e.g. ``python -m bench core --requests 500``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-ORDER = ("core", "roads", "analytics", "contact")
+ORDER = ("core", "roads", "analytics", "contact", "transactions")
 
 
 def _load(name: str, required: bool) -> ModuleType | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from peel.audit.store import AuditStore
 from peel.audit.witness import AuditWitness
 from peel.core.ratelimit import RateLimiter
+from peel.db.engine import make_session_factory, read_only
 from peel.db.uow import Actor, UnitOfWork
 from peel.events.bus import EventBus
 from peel.events.relay import OutboxRelay
@@ -50,8 +51,14 @@ class Platform:
             raise RuntimeError("the jobs service is wired by create_app")
         return self._jobs
 
-    def uow(self, actor: Actor) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.audit, actor, after_commit=self.relay.nudge)
+    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; ``read_only`` runs its queries without the writer lock (see ``peel.db.uow``)."""
+        reads = self.read_sessions if read_only else None
+        return UnitOfWork(self.sessions, self.audit, actor, after_commit=self.relay.nudge, reads=reads)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(read_only(self.engine))
 
     @cached_property
     def audit_key(self) -> bytes:

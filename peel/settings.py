@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = Field(
         "FULL", description="SQLite `synchronous` pragma (FULL keeps acknowledged writes through power loss)."
     )
+    database_busy_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="How long a write waits for another writer (SQLite lock, PostgreSQL row lock) before a 503.",
+    )
     outbox_poll_seconds: float = Field(
         0.5, gt=0, description="How often the event relay looks for committed events not yet published."
     )

@@ -38,7 +38,7 @@ def _user_page(
     request: Request, platform: Platform, ctx: Ctx, username: str, status: int = 200, **extra: Any
 ) -> Response:
     ctx.uow.session.rollback()
-    user = admin.get_user(ctx.uow, username)
+    user = admin.get_user(ctx.uow, username, for_update=False)
     statuses = {s.username: s for s in admin.list_users(ctx.uow)}
     teams = list(ctx.uow.session.execute(select(Team).order_by(Team.name)).scalars())
     team = next((t.name for t in teams if t.id == user.team_id), "")

@@ -54,14 +54,14 @@ def list_users(uow: UnitOfWork) -> list[UserStatus]:
         )
         for u in users
     ]
-    uow.audit("user.list", "user", "*")
+    uow.audit_list("user.list", "user", [u.username for u in out])
     return out
 
 
-def get_user(uow: UnitOfWork, username: str) -> User:
-    user = uow.session.execute(
-        select(User).where(User.username == username.strip().lower()).with_for_update()
-    ).scalar_one_or_none()
+def get_user(uow: UnitOfWork, username: str, *, for_update: bool = True) -> User:
+    """The named user; locked for the change about to be made unless only read (a read has no lock to take)."""
+    stmt = select(User).where(User.username == username.strip().lower())
+    user = uow.session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
     if user is None:
         raise NotFound(f"no user called {username!r}")
     return user

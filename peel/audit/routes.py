@@ -55,7 +55,7 @@ class AuditEventOut(BaseModel):
 
 
 def _verify(ctx: Ctx, platform: PlatformDep) -> VerifyOut:
-    checked = service.verify(ctx.uow, platform.sessions, platform.audit_key, platform.witness)
+    checked = service.verify(ctx.uow, platform.read_sessions, platform.audit_key, platform.witness)
     ctx.uow.commit()
     result, seq, digest = checked.result, checked.head_seq, checked.head_hash
     verdict, report = result.verdict, result.witness

@@ -159,7 +159,7 @@ def submit(
 
 def _contact_by_token(platform: Platform, token: str) -> tuple[Contact, Incident, list[ReportUpdate]]:
     digest = hashlib.sha256(token.encode()).hexdigest()
-    with platform.sessions() as session:
+    with platform.read_sessions() as session:
         contact = session.execute(select(Contact).where(Contact.receipt_hash == digest)).scalar_one_or_none()
         if contact is None:
             raise NotFound("We could not find a report for that link. Check it was copied in full.")

@@ -53,3 +53,17 @@ class RateLimited(PeelError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many submissions from your connection; please try again in {retry_after} seconds")
         self.retry_after = retry_after
+
+
+class DatabaseBusy(PeelError):
+    """A write waited longer than the busy limit for another writer to finish; nothing was done."""
+
+    status = 503
+    title = "Database busy"
+
+    def __init__(self, waited: float, retry_after: int = 2) -> None:
+        super().__init__(
+            f"the database stayed busy with other work for {waited:g} s, so nothing was done; "
+            f"please try again in a moment"
+        )
+        self.retry_after = retry_after

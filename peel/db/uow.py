@@ -3,6 +3,13 @@
 ``commit()`` writes the outbox rows and appends the audit entries inside the same transaction, so a change,
 the record of who made it and the events it raises commit together or not at all. If the audit store fails,
 the whole transaction rolls back: no audit record, no action.
+
+A *read* unit of work (``reads=`` given) runs its queries in a read transaction that takes no writer lock, so
+it never holds up call intake on SQLite. Its audit entries, events and small deferred writes (``later``, e.g. a
+session's last-seen time) are written at ``commit()`` in a short write transaction of their own, opened only
+then. That write is a new transaction rather than an upgrade of the read, because an upgraded SQLite read fails
+once another writer has committed since its snapshot. It fails closed like any commit: if it fails, ``commit``
+raises and the caller must not hand out what it read. A commit with nothing pending writes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.chain import AuditEntry
@@ -40,23 +48,34 @@ class Actor:
 
 
 class UnitOfWork:
+    """``with platform.uow(actor) as uow: ...; uow.commit()`` outside a request; in a route, ``ctx.uow``, which
+    the request dependency commits when the route returns (an extra ``commit()`` is harmless)."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
         audit: AuditStore,
         actor: Actor,
         after_commit: Callable[[], None] | None = None,
+        reads: sessionmaker[Session] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._reads = reads
         self._audit = audit
         self.actor = actor
         self._after_commit = after_commit
         self._entries: list[AuditEntry] = []
         self._events: list[DomainEvent] = []
+        self._later: list[Executable] = []
         self.session: Session
 
+    @property
+    def read_only(self) -> bool:
+        """True when the queries run in a read transaction and everything written waits for ``commit()``."""
+        return self._reads is not None
+
     def __enter__(self) -> UnitOfWork:
-        self.session = self._sessions()
+        self.session = (self._reads or self._sessions)()
         self.session.begin()
         return self
 
@@ -105,9 +124,33 @@ class UnitOfWork:
     def emit(self, event: DomainEvent) -> None:
         self._events.append(event)
 
+    def later(self, statement: Executable) -> None:
+        """A small write that may wait for the commit (a read unit of work runs it in its final short write)."""
+        if self._reads is None:
+            self.session.execute(statement)
+        else:
+            self._later.append(statement)
+
     def commit(self) -> None:
+        if self._reads is None:
+            self._write(self.session)
+            self.session.commit()
+        else:
+            self.session.commit()  # ends the read snapshot; it held no lock
+            if self._entries or self._events or self._later:
+                with self._sessions() as short, short.begin():
+                    self._write(short)
+        had_events = bool(self._events)
+        self._entries, self._events, self._later = [], [], []
+        if had_events and self._after_commit is not None:
+            self._after_commit()
+
+    def _write(self, session: Session) -> None:
+        """What every commit adds to the transaction: deferred writes, outbox rows, then the audit entries."""
+        for statement in self._later:
+            session.execute(statement)
         for event in self._events:
-            self.session.add(
+            session.add(
                 OutboxEvent(
                     event_id=event.event_id,
                     name=event.name,
@@ -118,20 +161,15 @@ class UnitOfWork:
                     occurred_at=event.occurred_at,
                 )
             )
-        self._audit.append(self.session, self._entries)
-        self.session.commit()
-        had_events = bool(self._events)
-        self._entries, self._events = [], []
-        if had_events and self._after_commit is not None:
-            self._after_commit()
+        self._audit.append(session, self._entries)
 
     def record_outcome(self, action: str, object_type: str, object_id: object, outcome: str, detail: str) -> None:
         """Abandon the work in progress and durably record that an attempt was denied or failed."""
         self.session.rollback()
-        self._entries, self._events = [], []
-        self.session.begin()
-        self._audit.append(self.session, [self.entry(action, object_type, object_id, outcome, detail)])
-        self.session.commit()
+        self._entries, self._events, self._later = [], [], []
+        entry = [self.entry(action, object_type, object_id, outcome, detail)]
+        with self._sessions() as short, short.begin():
+            self._audit.append(short, entry)
 
 
 def _storable(text: str) -> str:

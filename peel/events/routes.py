@@ -37,7 +37,7 @@ def reset(position: int) -> str:
 
 def _replay(ctx: Ctx, platform: PlatformDep, after: int) -> tuple[Replay, list[Delivered]]:
     """What a reconnecting page missed and may see; the replay itself is audited."""
-    missed = replay(platform.sessions, after)
+    missed = replay(platform.read_sessions, after)
     shown = [e for e in missed.events if may_see_event(ctx.principal, e)]
     ctx.uow.audit(
         "events.replay",

@@ -197,13 +197,13 @@ def authenticate(uow: UnitOfWork, token: str, kind: str, rules: LoginPolicy) -> 
     record, user = row
     if record.revoked or not user.active or record.expires_at <= now or now - record.last_seen_at > rules.idle:
         if not record.revoked:
-            record.revoked = True
+            uow.later(update(StaffSession).where(StaffSession.id == record.id).values(revoked=True))
             uow.commit()
         raise NotAuthenticated("your session has ended; sign in again")
     if now - record.last_seen_at > timedelta(seconds=30):
-        # Touch the session at most every 30 s: it keeps it alive without a write on every request.
-        record.last_seen_at = now
-        uow.session.flush()
+        # Touch the session at most every 30 s: it keeps it alive without a write on every request. A read
+        # request writes it with its audit entries at the end, so it never holds the writer lock meanwhile.
+        uow.later(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
     return _principal(user, record)
 
 

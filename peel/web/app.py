@@ -34,7 +34,7 @@ from peel.jobs.worker import JobHandlers, JobWorker
 from peel.platform import Platform
 from peel.settings import Settings
 from peel.web import navigation, openapi, problems, security
-from peel.web.deps import app_routes
+from peel.web.deps import app_routes, commit_before_response
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -44,7 +44,9 @@ def create_app(
     settings: Settings | None = None, *, audit_store: AuditStore | None = None, bus: EventBus | None = None
 ) -> FastAPI:
     settings = settings or Settings()
-    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    engine = make_engine(
+        settings.database_url, settings.sqlite_synchronous, busy_seconds=settings.database_busy_seconds
+    )
     sessions = make_session_factory(engine)
     key = settings.secret_key.get_secret_value().encode()
     witness = FileWitness(settings.audit_witness_path)
@@ -76,6 +78,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        commit_before_response(app)
         await asyncio.to_thread(_warm_up, platform)
         await platform.bus.start()
         await platform.relay.start()
@@ -107,6 +110,7 @@ def create_app(
     _routes(app, capabilities)
     _static(app, settings)
     check_routes(app)
+    commit_before_response(app)
     openapi.install(app)
     return app
 

@@ -87,7 +87,13 @@ class Ctx:
 
 
 class Authorize:
-    """Dependency for a staff route: authenticate, check CSRF for cookie sessions, check the policy."""
+    """Dependency for a staff route: authenticate, check CSRF for cookie sessions, check the policy.
+
+    A safe request (GET, HEAD, OPTIONS) runs in a read unit of work, which takes no writer lock; an unsafe one
+    in a write unit of work. When the route returns, the dependency commits (so a route that forgets to commit
+    still writes its audit entries); when it raises, the work rolls back. ``commit_before_response`` makes that
+    commit run before the response is sent, so a failed commit becomes an error response, never a 200.
+    """
 
     def __init__(self, action: str) -> None:
         self.action = action
@@ -108,7 +114,7 @@ class Authorize:
             purpose=purpose(request),
             client_request_id=client_request_id(request),
         )
-        with platform.uow(anonymous) as uow:
+        with platform.uow(anonymous, read_only=request.method not in UNSAFE) as uow:
             principal = _principal(request, uow, platform)
             uow.actor = Actor(
                 principal.user_id,
@@ -133,6 +139,7 @@ class Authorize:
                 uow.record_outcome(self.action, "route", request.url.path, "denied", "role not permitted")
                 raise Forbidden(f"your role ({principal.role}) may not do this ({self.action})")
             yield Ctx(principal, uow, self.action)
+            uow.commit()  # a no-op when the route already committed everything
 
 
 class Public:
@@ -159,12 +166,30 @@ def optional_principal(request: Request, platform: Platform) -> Principal | None
     """For public pages that adapt to a signed-in user (e.g. the home page's navigation)."""
     actor = Actor(None, "", "anonymous", None, client_ip(request), request_id(request))
     try:
-        with platform.uow(actor) as uow:
+        with platform.uow(actor, read_only=True) as uow:
             principal = _principal(request, uow, platform)
             uow.commit()
             return principal
     except NotAuthenticated:
         return None
+
+
+def commit_before_response(app: FastAPI) -> None:
+    """Run every route's ``Authorize`` exit (its commit) before the response is sent.
+
+    FastAPI runs a yield dependency's exit code after the response has gone out unless the dependency is
+    declared with ``scope="function"``. Routes write ``Depends(Authorize(...))``; this sets that scope on each
+    of them once the routes are known (at assembly and again at start-up, for routes added in between).
+    """
+    for info in app_routes(app):
+        stack = [getattr(info.route, "dependant", None)]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                continue
+            if isinstance(node.call, Authorize):
+                node.scope = "function"
+            stack.extend(node.dependencies)
 
 
 @dataclass(frozen=True)

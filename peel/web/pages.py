@@ -37,7 +37,7 @@ async def healthz(platform: PlatformDep) -> Response:
 
     def db_check() -> tuple[str, int | None, str | None]:
         try:
-            with platform.sessions() as session, session.begin():
+            with platform.read_sessions() as session, session.begin():
                 session.execute(text("SELECT 1"))
                 seq, digest = chain_head(session)
             return "ok", seq, digest

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from peel.core.errors import NotAuthenticated, PeelError, RateLimited
+from peel.core.errors import DatabaseBusy, NotAuthenticated, PeelError, RateLimited
 from peel.db.base import Base
 from peel.db.integrity import UNSTORABLE, explain
 from peel.web import security
@@ -59,7 +59,7 @@ def install(app: FastAPI) -> None:
             response = page(request, exc.status, exc.title, exc.detail[:1].upper() + exc.detail[1:])
         else:
             response = problem(exc.status, exc.title, exc.detail)
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | DatabaseBusy):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 

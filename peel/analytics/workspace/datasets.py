@@ -209,8 +209,10 @@ def _refresh(uow: UnitOfWork, dataset: CrimeDataset, new_reasons: dict[str, int]
     dataset.last_at = _aware(last)
     dataset.imported_at = utcnow()
     if count:
-        lon_lat = s.execute(select(CrimeEvent.lon, CrimeEvent.lat).where(CrimeEvent.dataset_id == dataset.id)).all()
-        arr = np.asarray(lon_lat, dtype=np.float64)
+        lon_lat = s.execute(select(CrimeEvent.lon, CrimeEvent.lat).where(CrimeEvent.dataset_id == dataset.id))
+        # Plain tuples: numpy probes each SQLAlchemy Row for array attributes, which took ~90 % of an import
+        # chunk's write transaction (and so held the SQLite writer lock that long).
+        arr = np.array([tuple(row) for row in lon_lat], dtype=np.float64).reshape(-1, 2)
         dataset.crs = choose_crs(arr[:, 0], arr[:, 1])
 
 

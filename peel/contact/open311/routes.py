@@ -200,7 +200,7 @@ def list_requests(request: Request, platform: PlatformDep, fmt: Fmt) -> Response
             stmt = stmt.where(Contact.received_at >= query.start)
         if query.end:
             stmt = stmt.where(Contact.received_at <= query.end)
-    with platform.sessions() as session:
+    with platform.read_sessions() as session:
         rows = session.execute(stmt.order_by(Contact.received_at.desc()).limit(query.limit)).all()
         found = [_public_request(c, i) for c, i in rows]
     if query.statuses:
@@ -210,7 +210,7 @@ def list_requests(request: Request, platform: PlatformDep, fmt: Fmt) -> Response
 
 @router.get("/requests/{service_request_id}.{fmt}", responses={200: DOC, 404: DOC})
 def one_request(service_request_id: Annotated[str, Path(max_length=24)], platform: PlatformDep, fmt: Fmt) -> Response:
-    with platform.sessions() as session:
+    with platform.read_sessions() as session:
         row = session.execute(
             select(Contact, Incident)
             .join(Incident, Incident.id == Contact.incident_id)
