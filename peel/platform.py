@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from peel.audit.store import AuditStore
 from peel.audit.witness import AuditWitness
+from peel.core.clock import Clock, utcnow
 from peel.core.ratelimit import RateLimiter
 from peel.db.engine import make_session_factory, read_only
 from peel.db.uow import Actor, UnitOfWork
@@ -39,6 +40,7 @@ class Platform:
     passwords: Passwords
     limiter: RateLimiter
     witness: AuditWitness | None = None  # where signed checkpoints are kept outside the database
+    clock: Clock = utcnow  # the one clock: every unit of work, job and relay reads time from it
     _roads: RoadGraph | None = field(default=None, repr=False)
     _jobs: Jobs | None = field(default=None, repr=False)
 
@@ -54,7 +56,9 @@ class Platform:
     def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
         """A unit of work; ``read_only`` runs its queries without the writer lock (see ``peel.db.uow``)."""
         reads = self.read_sessions if read_only else None
-        return UnitOfWork(self.sessions, self.audit, actor, after_commit=self.relay.nudge, reads=reads)
+        return UnitOfWork(
+            self.sessions, self.audit, actor, after_commit=self.relay.nudge, reads=reads, clock=self.clock
+        )
 
     @cached_property
     def read_sessions(self) -> sessionmaker[Session]:

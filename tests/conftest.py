@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from peel.core.clock import ManualClock, utcnow
 from peel.settings import Settings
 from tests.support.databases import PostgresTemplates, SqliteTemplate
 from tests.support.services import postgres_server, redis_server
@@ -98,10 +99,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def clock() -> ManualClock:
+    """The app's one clock, moved by the test (``clock.advance(minutes=31)``) instead of editing rows."""
+    return ManualClock(utcnow().replace(microsecond=0))
+
+
+@pytest.fixture
+def app(settings: Settings, clock: ManualClock) -> FastAPI:
     from peel.web.app import create_app
 
-    return create_app(settings)
+    return create_app(settings, clock=clock)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from peel.core.clock import utcnow
 from peel.core.errors import Conflict, InvalidInput, NotFound
 from peel.db.uow import UnitOfWork
 from peel.identity import passwords, policy
@@ -36,7 +35,7 @@ class UserStatus:
 
 
 def list_users(uow: UnitOfWork) -> list[UserStatus]:
-    now = utcnow()
+    now = uow.now()
     teams = dict(uow.session.execute(select(Team.id, Team.name)).all())
     blocked = SqlFailureStore(uow.session).blocked_users(now)
     users = uow.session.execute(select(User).order_by(User.role, User.username)).scalars()

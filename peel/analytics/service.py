@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -71,6 +72,7 @@ def backtest_report(
     title: str,
     sources: list[str],
     on_step: Callable[[], None] | None = None,
+    generated: datetime | None = None,
 ) -> tuple[BacktestResult, str]:
     """Back-test the named methods (the baselines and the best method are always added) and render the report."""
     names = list(dict.fromkeys([*BASELINES, *method_names, BEST]))
@@ -113,4 +115,6 @@ def backtest_report(
     )
     if areas.kind == "lsoa":
         card.notes.append(f"Population: {areas.population or 'none found'}; cells → LSOAs by majority of events.")
-    return result, render_report(result, card, BEST, BASELINES, last_scores, last_actual, COVERAGE, areas)
+    return result, render_report(
+        result, card, BEST, BASELINES, last_scores, last_actual, COVERAGE, areas, generated=generated
+    )

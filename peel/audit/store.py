@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from peel.audit import chain
 from peel.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from peel.audit.witness import AuditWitness, WitnessReport, check_against_witness
-from peel.core.clock import utcnow
+from peel.core.clock import Clock, utcnow
 from peel.core.errors import AuditUnavailable
 
 log = logging.getLogger(__name__)
@@ -34,8 +34,11 @@ class AuditStore(Protocol):
 
 
 class SqlAuditStore:
-    def __init__(self, key: bytes, checkpoint_every: int = 256, witness: AuditWitness | None = None) -> None:
+    def __init__(
+        self, key: bytes, checkpoint_every: int = 256, witness: AuditWitness | None = None, clock: Clock = utcnow
+    ) -> None:
         self._key = key
+        self._clock = clock
         self._every = checkpoint_every
         self.witness = witness
 
@@ -104,7 +107,7 @@ class SqlAuditStore:
                 merkle_root=cp.merkle_root,
                 prev_signature=cp.prev_signature,
                 signature=cp.signature,
-                at=utcnow(),
+                at=self._clock(),
             )
         )
         return cp

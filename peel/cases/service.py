@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from peel.cases.models import Case
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
@@ -21,14 +20,14 @@ def create_case(uow: UnitOfWork, title: str, summary: str, incident_ref: str | N
         if incident_id is None:
             raise InvalidInput(f"no incident {incident_ref}")
     case = Case(
-        ref=next_reference(uow.session, "CASE", utcnow()),
+        ref=next_reference(uow.session, "CASE", uow.now()),
         title=title.strip(),
         summary=summary,
         team_id=uow.actor.team_id,
         incident_id=incident_id,
         restricted=restricted,
         created_by=uow.actor.user_id,
-        created_at=utcnow(),
+        created_at=uow.now(),
     )
     uow.session.add(case)
     uow.session.flush()

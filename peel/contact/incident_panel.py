@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from peel.contact import callers, grading, intake, thrive
 from peel.contact.models import ReportUpdate, ThriveRecord
-from peel.core.clock import utcnow
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
 from peel.incidents.models import Incident
@@ -42,7 +41,7 @@ def urban_flags(session: Session, incident_ids: Sequence[int]) -> dict[int, bool
 
 def timers(uow: UnitOfWork, incidents: Sequence[Incident], settings: Settings) -> dict[str, thrive.SlaState]:
     """The visible SLA timer of each graded incident that is still live, against its urban or rural target."""
-    goals, now = grading.targets(settings), utcnow()
+    goals, now = grading.targets(settings), uow.now()
     live = [i for i in incidents if i.grade and i.status in ("open", "assigned")]
     urban = urban_flags(uow.session, [i.id for i in live])
     return {
@@ -53,7 +52,7 @@ def timers(uow: UnitOfWork, incidents: Sequence[Incident], settings: Settings) -
 
 
 def gather(uow: UnitOfWork, incident: Incident, role: str, settings: Settings) -> dict[str, Any]:
-    goals, now = grading.targets(settings), utcnow()
+    goals, now = grading.targets(settings), uow.now()
     urban = urban_flags(uow.session, [incident.id]).get(incident.id, True)
     out: dict[str, Any] = {
         "sla": thrive.sla_state(incident.grade, incident.opened_at, now, incident.attended_at, goals, urban=urban)

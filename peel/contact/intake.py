@@ -14,7 +14,6 @@ from peel.contact import duplicates, extraction
 from peel.contact.models import Contact, MatchDecision
 from peel.contact.sanitise import clean_text
 from peel.contact.schemas import ContactIn, DuplicateOut, SuggestedLink
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
@@ -44,7 +43,7 @@ class Intake:
 
 def take_call(uow: UnitOfWork, data: ContactIn, now: datetime | None = None) -> Intake:
     """A 999/101 call taken by a call handler."""
-    now = now or utcnow()
+    now = now or uow.now()
     text = clean_text(data.text)
     phone = phone_record(uow, data.caller.phone) if data.caller.phone else None
     caller = _confirmed_caller(uow, data.person_ref)

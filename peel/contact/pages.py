@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 
 from peel.contact import dashboard, grading
 from peel.contact.models import RESOLUTIONS
-from peel.core.clock import utcnow
 from peel.incidents.categories import CATEGORIES
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
@@ -40,7 +39,7 @@ def console(
 def dashboard_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("contact.dashboard"))]
 ) -> HTMLResponse:
-    summary = dashboard.summary(ctx.uow, grading.targets(platform.settings), utcnow(), 28)
+    summary = dashboard.summary(ctx.uow, grading.targets(platform.settings), ctx.uow.now(), 28)
     ctx.uow.commit()
     return platform.templates.TemplateResponse(
         request, "contact/dashboard.html", {"principal": ctx.principal, "s": summary}

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from peel.contact.intake import record_contact
 from peel.contact.models import Contact, ReportUpdate
 from peel.contact.sanitise import clean_text, coarsen_location, coarsen_time, honeypot_tripped
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound, RateLimited
 from peel.core.geo import normalise_postcode
 from peel.db.uow import Actor
@@ -125,7 +124,7 @@ def submit(
         location = _location(address, postcode, lat, lon)
         if location is None:
             text += _place_words(address, postcode)
-        now = utcnow()
+        now = platform.clock()
         if anonymous and coarsen and location is not None:
             point = coarsen_location(location.lat, location.lon, 500)
             location = LocationIn(address="Approximate area (coarsened on request)", lat=point.lat, lon=point.lon)
@@ -209,7 +208,7 @@ def add_to_report(
             if not cleaned:
                 raise InvalidInput("Please write what you would like to add.")
             with platform.uow(_actor(request)) as uow:
-                uow.session.add(ReportUpdate(incident_id=incident.id, at=utcnow(), author="public", text=cleaned))
+                uow.session.add(ReportUpdate(incident_id=incident.id, at=uow.now(), author="public", text=cleaned))
                 uow.audit("report.update", "incident", incident.ref, detail=f"from reporter of {contact.public_ref}")
                 uow.commit()
         except InvalidInput as exc:

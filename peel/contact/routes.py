@@ -22,7 +22,6 @@ from peel.contact.schemas import (
     ThriveOut,
     UpdateIn,
 )
-from peel.core.clock import utcnow
 from peel.incidents.routes import incident_out
 from peel.incidents.schemas import IncidentOut
 from peel.incidents.service import load_incident
@@ -69,7 +68,7 @@ def caller_lookup(
     lon: Annotated[float | None, Query(ge=-180, le=180)] = None,
 ) -> LookupOut:
     """Who is calling: matches with their basis, previous contacts and outcomes, and flags with reasons."""
-    out = lookup.lookup(ctx.uow, utcnow(), phone, forenames, surname, date_of_birth, lat, lon)
+    out = lookup.lookup(ctx.uow, ctx.uow.now(), phone, forenames, surname, date_of_birth, lat, lon)
     ctx.uow.commit()
     return out
 
@@ -79,7 +78,7 @@ def assess(
     ref: str, body: ThriveIn, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("thrive.assess"))]
 ) -> ThriveOut:
     """Record a THRIVE assessment; it proposes a grade. Choosing another grade needs a reason."""
-    out = grading.assess(ctx.uow, ref, body, grading.targets(platform.settings), utcnow())
+    out = grading.assess(ctx.uow, ref, body, grading.targets(platform.settings), ctx.uow.now())
     ctx.uow.commit()
     return out
 
@@ -106,7 +105,7 @@ def thrive_history(
 @router.post("/incidents/{ref}/resolve", response_model=IncidentOut)
 def resolve(ref: str, body: ResolveIn, ctx: Annotated[Ctx, Depends(Authorize("incident.resolve"))]) -> IncidentOut:
     """Resolve without deployment (advice, referral, telephone or online investigation)."""
-    incident = grading.resolve_without_deployment(ctx.uow, ref, body, utcnow())
+    incident = grading.resolve_without_deployment(ctx.uow, ref, body, ctx.uow.now())
     out = incident_out(ctx.uow, incident)
     ctx.uow.commit()
     return out
@@ -123,7 +122,7 @@ def merge(ref: str, body: MergeIn, ctx: Annotated[Ctx, Depends(Authorize("incide
 @router.get("/incidents/{ref}/duplicates", response_model=list[DuplicateOut])
 def duplicates(ref: str, ctx: Annotated[Ctx, Depends(Authorize("incident.read"))]) -> list[DuplicateOut]:
     incident = load_incident(ctx.uow, ref)
-    out = intake.find_duplicates(ctx.uow, incident, incident.summary, utcnow())
+    out = intake.find_duplicates(ctx.uow, incident, incident.summary, ctx.uow.now())
     ctx.uow.commit()
     return out
 
@@ -154,7 +153,9 @@ def contacts_of(ref: str, ctx: Annotated[Ctx, Depends(Authorize("contact.read"))
 def add_update(ref: str, body: UpdateIn, ctx: Annotated[Ctx, Depends(Authorize("incident.update"))]) -> None:
     """An update the reporting member of the public will see on their status page."""
     incident = load_incident(ctx.uow, ref, "incident.update")
-    ctx.uow.session.add(ReportUpdate(incident_id=incident.id, at=utcnow(), author="police", text=clean_text(body.text)))
+    ctx.uow.session.add(
+        ReportUpdate(incident_id=incident.id, at=ctx.uow.now(), author="police", text=clean_text(body.text))
+    )
     ctx.uow.audit("report.update", "incident", incident.ref, detail="police update to reporter")
     ctx.uow.commit()
 
@@ -165,6 +166,6 @@ def contact_dashboard(
     ctx: Annotated[Ctx, Depends(Authorize("contact.dashboard"))],
     days: Annotated[int, Query(ge=1, le=365)] = 28,
 ) -> dashboard.DashboardOut:
-    out = dashboard.summary(ctx.uow, grading.targets(platform.settings), utcnow(), days)
+    out = dashboard.summary(ctx.uow, grading.targets(platform.settings), ctx.uow.now(), days)
     ctx.uow.commit()
     return out

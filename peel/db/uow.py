@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import Executable
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from peel.audit.chain import AuditEntry
 from peel.audit.refs import pieces
 from peel.audit.store import AuditStore
-from peel.core.clock import utcnow
+from peel.core.clock import Clock, utcnow
 from peel.events.domain import DomainEvent
 from peel.events.models import OutboxEvent
 
@@ -58,8 +59,10 @@ class UnitOfWork:
         actor: Actor,
         after_commit: Callable[[], None] | None = None,
         reads: sessionmaker[Session] | None = None,
+        clock: Clock = utcnow,
     ) -> None:
         self._sessions = sessions
+        self.clock = clock
         self._reads = reads
         self._audit = audit
         self.actor = actor
@@ -68,6 +71,10 @@ class UnitOfWork:
         self._events: list[DomainEvent] = []
         self._later: list[Executable] = []
         self.session: Session
+
+    def now(self) -> datetime:
+        """The time by the platform's one clock (a manual clock in tests and replays)."""
+        return self.clock()
 
     @property
     def read_only(self) -> bool:
@@ -89,7 +96,7 @@ class UnitOfWork:
     def entry(self, action: str, object_type: str, object_id: object, outcome: str, detail: str) -> AuditEntry:
         a = self.actor
         return AuditEntry(
-            at=utcnow(),
+            at=self.clock(),
             action=action,
             object_type=object_type,
             object_id=_storable(str(object_id))[:64],

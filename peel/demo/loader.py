@@ -12,7 +12,7 @@ from peel.audit.file_witness import FileWitness
 from peel.audit.store import SqlAuditStore
 from peel.cases.models import Case
 from peel.contact.models import Contact
-from peel.core.clock import utcnow
+from peel.core.clock import Clock, utcnow
 from peel.db.engine import make_engine, make_session_factory
 from peel.db.references import next_reference
 from peel.db.uow import Actor, UnitOfWork
@@ -40,8 +40,9 @@ def load_demo(
     people: int,
     days: int,
     progress: Any = None,
-    now: datetime | None = None,
+    clock: Clock = utcnow,
 ) -> str:
+    """Load the synthetic force, ending at the clock's present (a manual clock makes it reproducible)."""
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     sessions = make_session_factory(engine)
     store = SqlAuditStore(
@@ -51,7 +52,7 @@ def load_demo(
     )
 
     def uow() -> UnitOfWork:
-        return UnitOfWork(sessions, store, Actor.system("demo-loader"))
+        return UnitOfWork(sessions, store, Actor.system("demo-loader"), clock=clock)
 
     try:
         with uow() as u:
@@ -62,7 +63,7 @@ def load_demo(
         graph = load_road_graph(settings.road_graph)
         rng = np.random.default_rng(seed)
         points = graph.sample_addresses_points(rng, people)
-        end = (now or utcnow()).replace(second=0, microsecond=0)
+        end = clock().replace(second=0, microsecond=0)
         plan = generate(seed, points, load_profile(), people=people, days=days, end=end)
         with uow() as u:
             team_ids = _workforce(u, rng, graph, end, days)

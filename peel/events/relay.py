@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from peel.core.clock import utcnow
+from peel.core.clock import Clock, utcnow
 from peel.events.bus import EventBus
 from peel.events.domain import Delivered, split_payload
 from peel.events.models import OutboxEvent
@@ -62,8 +62,10 @@ class OutboxRelay:
         bus: EventBus,
         poll_seconds: float = 0.5,
         retention: timedelta = timedelta(days=7),
+        clock: Clock = utcnow,
     ) -> None:
         self._sessions = sessions
+        self._clock = clock
         self._bus = bus
         self._poll = poll_seconds
         self._retention = retention
@@ -108,7 +110,7 @@ class OutboxRelay:
     async def _prune_if_due(self) -> None:
         due = self._pruned_at is None or time.monotonic() - self._pruned_at >= PRUNE_EVERY_SECONDS
         if due:
-            removed = await asyncio.to_thread(prune, self._sessions, utcnow() - self._retention)
+            removed = await asyncio.to_thread(prune, self._sessions, self._clock() - self._retention)
             self._pruned_at = time.monotonic()
             if removed:
                 log.info("pruned %d published events older than %s", removed, self._retention)
@@ -129,7 +131,7 @@ class OutboxRelay:
                 .limit(batch)
             )
             rows: Sequence[OutboxEvent] = session.execute(stmt).scalars().all()
-            now = utcnow()
+            now = self._clock()
             for row in rows:
                 asyncio.run_coroutine_threadsafe(self._bus.publish(to_delivered(row)), loop).result(timeout=10)
                 row.published_at = now

@@ -21,7 +21,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
-from peel.core.clock import utcnow
 from peel.core.errors import Forbidden, InvalidInput, NotFound
 from peel.db.uow import UnitOfWork
 from peel.events.domain import Delivered, DomainEvent
@@ -196,7 +195,7 @@ def grant(uow: UnitOfWork, object_type: str, object_id: int, user_id: int) -> No
                 object_id=object_id,
                 user_id=user_id,
                 granted_by=uow.actor.user_id,
-                granted_at=utcnow(),
+                granted_at=uow.now(),
             )
         )
         uow.session.flush()

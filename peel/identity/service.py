@@ -15,7 +15,6 @@ from typing import NoReturn
 
 from sqlalchemy import select, update
 
-from peel.core.clock import utcnow
 from peel.core.errors import Conflict, InvalidInput, NotAuthenticated
 from peel.db.uow import UnitOfWork
 from peel.identity import lockout, passwords, policy
@@ -90,7 +89,7 @@ def create_user(
         role=role,
         team_id=team_id,
         password_hash=passwords.hash_password(password, username, (name,)),
-        created_at=utcnow(),
+        created_at=uow.now(),
     )
     uow.session.add(user)
     uow.session.flush()
@@ -111,7 +110,7 @@ def login(
 
     Failures are audited and committed even though the login fails, so the back-off counts survive.
     """
-    now = utcnow()
+    now = uow.now()
     name = username.strip().lower()
     user = find_user(uow, name, for_update=True)
     matches = verifier.verify(user.password_hash if user else None, password)  # always exactly one verification
@@ -186,7 +185,7 @@ def authenticate(uow: UnitOfWork, token: str, kind: str, rules: LoginPolicy) -> 
 
     The user row is read on every request, so deactivating a user or revoking their sessions takes effect at once.
     """
-    now = utcnow()
+    now = uow.now()
     row = uow.session.execute(
         select(StaffSession, User)
         .join(User, User.id == StaffSession.user_id)

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.db.references import next_reference
 from peel.db.uow import UnitOfWork
@@ -29,7 +28,7 @@ def _team_id(uow: UnitOfWork, name: str | None) -> int | None:
 
 
 def open_incident(uow: UnitOfWork, data: schemas.IncidentIn, synthetic: bool = False) -> Incident:
-    now = utcnow()
+    now = uow.now()
     team_id = _team_id(uow, data.team)
     links: list[IncidentPerson] = []
     for link in data.people:
@@ -104,9 +103,9 @@ def update_incident(uow: UnitOfWork, ref: str, patch: schemas.IncidentPatch) -> 
     if patch.status is not None and patch.status != incident.status:
         changes.append(f"status {incident.status}→{patch.status}")
         incident.status = patch.status
-        incident.closed_at = utcnow() if patch.status in ("resolved", "closed") else None
+        incident.closed_at = uow.now() if patch.status in ("resolved", "closed") else None
     if patch.attended and incident.attended_at is None:
-        incident.attended_at = utcnow()
+        incident.attended_at = uow.now()
         changes.append("attended")
     if patch.team is not None:
         incident.team_id = _team_id(uow, patch.team)

@@ -33,9 +33,7 @@ def work(
     platform = _platform()
     worker = platform.jobs.worker
     if once:
-        from peel.core.clock import utcnow
-
-        platform.jobs.queue.recover(now=utcnow())
+        platform.jobs.queue.recover(now=platform.clock())
         typer.echo(f"{worker.drain()} job(s) run")
         return
     worker.threads = threads

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from peel.core.clock import utcnow
 from peel.core.errors import NotFound
 from peel.db.uow import UnitOfWork
 from peel.identity import policy
@@ -26,7 +25,7 @@ class Jobs:
         if kind not in self.handlers.kinds():
             raise ValueError(f"no handler is registered for job kind {kind!r}")
         spec = JobSpec(kind, params, action, uow.actor.user_id, self.max_attempts)
-        job = self.queue.enqueue(spec, now=utcnow(), session=uow.session)
+        job = self.queue.enqueue(spec, now=uow.now(), session=uow.session)
         uow.audit("job.submit", "job", job.id, f"{kind}")
         return job
 
@@ -45,12 +44,12 @@ class Jobs:
 
     def cancel(self, uow: UnitOfWork, job_id: int) -> JobView:
         self.visible(uow, job_id)
-        job = self.queue.cancel(job_id, now=utcnow(), session=uow.session)
+        job = self.queue.cancel(job_id, now=uow.now(), session=uow.session)
         uow.audit("job.manage", "job", job_id, f"cancel: {job.status}")
         return job
 
     def retry(self, uow: UnitOfWork, job_id: int) -> JobView:
         self.visible(uow, job_id)
-        job = self.queue.retry(job_id, now=utcnow(), session=uow.session)
+        job = self.queue.retry(job_id, now=uow.now(), session=uow.session)
         uow.audit("job.manage", "job", job_id, "retry")
         return job

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from peel.core.clock import utcnow
+from peel.core.clock import Clock, utcnow
 from peel.core.errors import PeelError
 from peel.jobs.domain import JobCancelled, JobFailed, JobView
 from peel.jobs.port import Beat, JobQueue
@@ -62,8 +62,9 @@ class JobHandlers:
 class _Run:
     """One claimed job being run: progress, heartbeats and the cancellation flag."""
 
-    def __init__(self, queue: JobQueue, job: JobView, worker: str, lease: timedelta) -> None:
+    def __init__(self, queue: JobQueue, job: JobView, worker: str, lease: timedelta, clock: Clock) -> None:
         self.queue, self.job, self.worker, self.lease = queue, job, worker, lease
+        self.clock = clock
         self.fraction, self.message = 0.0, "started"
         self.cancel = False
         self.lost = False
@@ -73,7 +74,7 @@ class _Run:
     def beat(self) -> None:
         with self._lock:
             outcome = self.queue.heartbeat(
-                self.job.id, self.worker, self.fraction, self.message, now=utcnow(), lease=self.lease
+                self.job.id, self.worker, self.fraction, self.message, now=self.clock(), lease=self.lease
             )
             self._last_write = time.monotonic()
         self.cancel = self.cancel or outcome is Beat.CANCEL
@@ -97,8 +98,10 @@ class JobWorker:
         poll_seconds: float = 1.0,
         lease: timedelta = timedelta(minutes=5),
         name: str | None = None,
+        clock: Clock = utcnow,
     ) -> None:
         self.queue, self.handlers = queue, handlers
+        self.clock = clock
         self.threads, self.poll_seconds, self.lease = threads, poll_seconds, lease
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self._stop = threading.Event()
@@ -107,10 +110,10 @@ class JobWorker:
     def run_one(self, now: datetime | None = None, slot: int = 0) -> JobView | None:
         """Claim one job and run it to its end in this thread; None when nothing was waiting."""
         worker = f"{self.name}/{slot}"[:64]
-        job = self.queue.claim(worker, self.handlers.kinds(), now=now or utcnow(), lease=self.lease)
+        job = self.queue.claim(worker, self.handlers.kinds(), now=now or self.clock(), lease=self.lease)
         if job is None:
             return None
-        run = _Run(self.queue, job, worker, self.lease)
+        run = _Run(self.queue, job, worker, self.lease, self.clock)
         stop_beating = threading.Event()
         sidecar = threading.Thread(target=self._keep_alive, args=(run, stop_beating), daemon=True)
         sidecar.start()
@@ -133,14 +136,14 @@ class JobWorker:
         try:
             result = self.handlers.get(job.kind)(JobContext(job, run.report))
         except JobCancelled:
-            self.queue.acknowledge_cancel(job.id, worker, now=utcnow())
+            self.queue.acknowledge_cancel(job.id, worker, now=self.clock())
         except (JobFailed, PeelError) as exc:
-            self.queue.fail(job.id, worker, str(exc), now=utcnow())
+            self.queue.fail(job.id, worker, str(exc), now=self.clock())
         except Exception as exc:  # the job must end in a visible state whatever went wrong
             log.exception("job %s (%s) failed", job.id, job.kind)
-            self.queue.fail(job.id, worker, f"{type(exc).__name__}: {exc}", now=utcnow())
+            self.queue.fail(job.id, worker, f"{type(exc).__name__}: {exc}", now=self.clock())
         else:
-            self.queue.complete(job.id, worker, result, now=utcnow())
+            self.queue.complete(job.id, worker, result, now=self.clock())
 
     def drain(self, now: datetime | None = None) -> int:
         """Run queued jobs until none is left (the CLI's ``--once`` and tests); returns how many ran."""
@@ -152,7 +155,7 @@ class JobWorker:
     def _loop(self, slot: int) -> None:
         while not self._stop.is_set():
             try:
-                self.queue.recover(now=utcnow())
+                self.queue.recover(now=self.clock())
                 ran = self.run_one(slot=slot)
             except Exception:  # a database blip must not kill the worker thread
                 log.exception("job worker %s/%s", self.name, slot)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from peel.core import geo
-from peel.core.clock import utcnow
 from peel.core.errors import Conflict, InvalidInput
 from peel.core.phone import to_e164
 from peel.db.references import next_reference
@@ -31,7 +32,7 @@ from peel.people.vrm import normalise_vrm
 def create_location(uow: UnitOfWork, data: schemas.LocationIn) -> Location:
     grid = geo.to_bng(data.lat, data.lon)
     location = Location(
-        ref=next_reference(uow.session, "LOC", utcnow()),
+        ref=next_reference(uow.session, "LOC", uow.now()),
         address=data.address,
         postcode=data.postcode,
         lat=data.lat,
@@ -39,7 +40,7 @@ def create_location(uow: UnitOfWork, data: schemas.LocationIn) -> Location:
         easting=grid.easting if grid else None,
         northing=grid.northing if grid else None,
         lsoa_code=data.lsoa_code,
-        created_at=utcnow(),
+        created_at=uow.now(),
     )
     uow.session.add(location)
     uow.session.flush()
@@ -82,18 +83,25 @@ def phone_record(uow: UnitOfWork, raw: str) -> PhoneNumber:
     return phone
 
 
+def check_born(uow: UnitOfWork, born: date | None) -> None:
+    """A date of birth cannot be later than today, by the platform's clock."""
+    if born is not None and born > uow.now().date():
+        raise InvalidInput("date of birth must be between 1880 and today")
+
+
 def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = False) -> Person:
+    check_born(uow, data.date_of_birth)
     for marker in data.markers:
         _check_marker(marker)
     person = Person(
-        ref=next_reference(uow.session, "PER", utcnow()),
+        ref=next_reference(uow.session, "PER", uow.now()),
         forenames=data.forenames,
         surname=data.surname,
         name_key=surname_key(data.surname),
         date_of_birth=data.date_of_birth,
         restricted=data.restricted,
         synthetic=synthetic,
-        created_at=utcnow(),
+        created_at=uow.now(),
     )
     person.aliases = [PersonAlias(forenames=a.forenames, surname=a.surname) for a in data.aliases]
     seen: set[int] = set()
@@ -105,7 +113,7 @@ def create_person(uow: UnitOfWork, data: schemas.PersonIn, synthetic: bool = Fal
     if data.address is not None:
         location = create_location(uow, data.address)
         person.addresses.append(PersonAddress(location_id=location.id, location=location, kind="home"))
-    person.markers = [Marker(kind=m.kind, code=m.code, note=m.note, added_at=utcnow()) for m in data.markers]
+    person.markers = [Marker(kind=m.kind, code=m.code, note=m.note, added_at=uow.now()) for m in data.markers]
     uow.session.add(person)
     uow.session.flush()
     if data.restricted and uow.actor.user_id is not None:
@@ -131,7 +139,7 @@ def load_person(uow: UnitOfWork, ref: str, action: str = "person.read") -> Perso
 def add_marker(uow: UnitOfWork, ref: str, data: schemas.MarkerIn) -> Person:
     _check_marker(data)
     person = load_person(uow, ref, "person.update")
-    person.markers.append(Marker(kind=data.kind, code=data.code, note=data.note, added_at=utcnow()))
+    person.markers.append(Marker(kind=data.kind, code=data.code, note=data.note, added_at=uow.now()))
     uow.session.flush()
     return person
 

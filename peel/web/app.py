@@ -20,7 +20,7 @@ from peel import __version__
 from peel.audit.file_witness import FileWitness
 from peel.audit.store import AuditStore, SqlAuditStore
 from peel.core.capability import Capability, installed, resolve
-from peel.core.clock import format_local
+from peel.core.clock import Clock, format_local, utcnow
 from peel.core.ratelimit import InMemoryRateLimiter, RateLimiter, RatePolicy
 from peel.db.engine import make_engine, make_session_factory
 from peel.events.bus import EventBus, InProcessBus, RedisBus
@@ -41,8 +41,13 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, *, audit_store: AuditStore | None = None, bus: EventBus | None = None
+    settings: Settings | None = None,
+    *,
+    audit_store: AuditStore | None = None,
+    bus: EventBus | None = None,
+    clock: Clock = utcnow,
 ) -> FastAPI:
+    """The app, wired from settings; tests may pass fakes for the audit store and bus, and a manual clock."""
     settings = settings or Settings()
     engine = make_engine(
         settings.database_url, settings.sqlite_synchronous, busy_seconds=settings.database_busy_seconds
@@ -57,10 +62,12 @@ def create_app(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every, witness),
+        audit=audit_store or SqlAuditStore(key, settings.audit_checkpoint_every, witness, clock),
         witness=witness,
         bus=bus,
-        relay=OutboxRelay(sessions, bus, settings.outbox_poll_seconds, timedelta(days=settings.outbox_retention_days)),
+        relay=OutboxRelay(
+            sessions, bus, settings.outbox_poll_seconds, timedelta(days=settings.outbox_retention_days), clock
+        ),
         templates=templates,
         login_policy=LoginPolicy(
             threshold=settings.lockout_threshold,
@@ -72,6 +79,7 @@ def create_app(
         # Built here, not at import: it makes the dummy argon2 hash that unknown usernames are verified against.
         passwords=Passwords(),
         limiter=_limiter(settings),
+        clock=clock,
     )
 
     jobs = _jobs(platform, capabilities)
@@ -151,6 +159,7 @@ def _jobs(platform: Platform, capabilities: tuple[Capability, ...]) -> Jobs:
         threads=max(1, settings.job_threads),
         poll_seconds=settings.job_poll_seconds,
         lease=timedelta(seconds=settings.job_lease_seconds),
+        clock=platform.clock,
     )
     jobs = Jobs(queue, handlers, worker, settings.job_max_attempts)
     platform.use_jobs(jobs)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from peel.core.clock import utcnow
 from peel.identity import policy
 from peel.web.deps import Authorize, Ctx, PlatformDep
 from peel.workforce import service
@@ -128,7 +127,7 @@ def units(ctx: Annotated[Ctx, Depends(Authorize("unit.read"))]) -> list[UnitOut]
 def set_unit_status(
     callsign: str, body: StatusIn, ctx: Annotated[Ctx, Depends(Authorize("unit.update_status"))]
 ) -> UnitOut:
-    unit = service.set_unit_status(ctx.uow, callsign, body.status, body.lat, body.lon, utcnow())
+    unit = service.set_unit_status(ctx.uow, callsign, body.status, body.lat, body.lon, ctx.uow.now())
     out = _unit_out(unit, service.team_names(ctx.uow))
     ctx.uow.commit()
     return out

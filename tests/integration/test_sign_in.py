@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from peel.audit.models import AuditEvent
-from peel.core.clock import utcnow
+from peel.core.clock import ManualClock, utcnow
 from peel.identity.models import LoginFailure, StaffSession, User
 from peel.incidents.models import Incident
 from peel.web.app import create_app
@@ -28,7 +28,7 @@ def token_response(client: TestClient, username: str, password: str) -> tuple[in
 
 
 def test_five_failures_from_one_address_block_that_address_even_against_the_right_password(
-    app: FastAPI, client: TestClient
+    app: FastAPI, client: TestClient, clock: ManualClock
 ) -> None:
     add_user(app, "jess", "officer")
     assert [token_status(client, "jess", "wrong-password!") for _ in range(5)] == [401] * 5
@@ -36,11 +36,9 @@ def test_five_failures_from_one_address_block_that_address_even_against_the_righ
     with platform_of(app).sessions() as session, session.begin():
         user = session.execute(select(User).where(User.username == "jess")).scalar_one()
         assert user.locked_until is None, "the account itself is not locked by one address"
-        session.execute(
-            update(LoginFailure)
-            .where(LoginFailure.user_id == user.id)
-            .values(blocked_until=utcnow() - timedelta(seconds=1))
-        )
+    clock.advance(minutes=14)
+    assert token_status(client, "jess", PASSWORD) == 401, "still blocked a minute before the back-off ends"
+    clock.advance(minutes=1, seconds=1)
     assert token_status(client, "jess", PASSWORD) == 200
 
 
@@ -54,7 +52,9 @@ def test_a_stranger_failing_from_another_address_does_not_lock_the_real_user_out
     assert token_status(jess, "jess", PASSWORD) == 200
 
 
-def test_the_back_off_doubles_with_each_further_failure_from_the_same_address(app: FastAPI, client: TestClient) -> None:
+def test_the_back_off_doubles_with_each_further_failure_from_the_same_address(
+    app: FastAPI, client: TestClient, clock: ManualClock
+) -> None:
     add_user(app, "jess", "officer")
     for _ in range(5):
         token_status(client, "jess", "wrong-password!")
@@ -64,7 +64,7 @@ def test_the_back_off_doubles_with_each_further_failure_from_the_same_address(ap
             row = session.execute(select(LoginFailure)).scalar_one()
             assert row.blocked_until is not None
             blocks.append(row.blocked_until - row.last_failure_at)
-            row.blocked_until = utcnow() - timedelta(seconds=1)
+            clock.set(row.blocked_until + timedelta(seconds=1))
         token_status(client, "jess", "wrong-password!")
     assert blocks[0] == timedelta(minutes=15) and blocks[1] == timedelta(minutes=30)
 
@@ -124,15 +124,17 @@ def test_failed_logins_are_audited_without_revealing_which_part_was_wrong(app: F
     assert ("jess", "denied") in outcomes and ("nobody", "denied") in outcomes
 
 
-def test_an_idle_session_expires_after_thirty_minutes(app: FastAPI, client: TestClient) -> None:
+def test_an_idle_session_expires_after_thirty_minutes(app: FastAPI, client: TestClient, clock: ManualClock) -> None:
     add_user(app, "jess", "officer")
     headers = {"Authorization": f"Bearer {sign_in(client, 'jess')}"}
+    clock.advance(minutes=29)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200, "use keeps a session alive"
+    clock.advance(minutes=29)
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
-    with platform_of(app).sessions() as session, session.begin():
-        session.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    clock.advance(minutes=31)
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     with platform_of(app).sessions() as session, session.begin():
-        session.execute(update(StaffSession).values(last_seen_at=utcnow()))
+        session.execute(update(StaffSession).values(last_seen_at=clock()))
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401, "an expired session stays ended"
 
 

@@ -126,6 +126,8 @@ def render_report(
     last_actual: FloatArray,
     headline_coverage: float = 0.05,
     areas: AreaTables | None = None,
+    *,
+    generated: datetime | None = None,
 ) -> str:
     """The report as one HTML string. ``last_scores`` are the last period's study-area scores per method;
     ``areas`` the disparity tables for the best method (default: ~2 km tiles, no population)."""
@@ -168,7 +170,7 @@ def render_report(
         ),
         *card.parameters.items(),
         ("versions", ", ".join(f"{k} {v}" for k, v in ver.items())),
-        ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        *([("generated", generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))] if generated else []),
     ]
     card_html = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in card_rows)
     notes = "".join(f"<li>{escape(n)}</li>" for n in card.notes)

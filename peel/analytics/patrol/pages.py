@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from peel.analytics.patrol import service
-from peel.core.clock import utcnow
 from peel.web.deps import Authorize, Ctx, PlatformDep, RecordId
 from peel.workforce.models import Team
 
@@ -20,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 def patrol_page(
     request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("patrol.read"))]
 ) -> HTMLResponse:
-    tasks = service.team_tasks(ctx.uow, utcnow())
+    tasks = service.team_tasks(ctx.uow, ctx.uow.now())
     ctx.uow.commit()
     logged = request.query_params.get("logged", "")
     return platform.templates.TemplateResponse(

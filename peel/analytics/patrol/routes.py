@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from peel.analytics.patrol import service
 from peel.analytics.patrol.models import PatrolPlan, PatrolVisit
 from peel.analytics.workspace.runs import get_forecast
-from peel.core.clock import utcnow
 from peel.web.deps import Authorize, Ctx, RecordId
 
 router = APIRouter(prefix="/api/v1/patrol", tags=["patrol"])
@@ -100,7 +99,7 @@ def create_plan(body: PlanIn, ctx: Annotated[Ctx, Depends(Authorize("patrol.plan
 @router.get("/tasks")
 def my_tasks(ctx: Annotated[Ctx, Depends(Authorize("patrol.read"))]) -> list[dict[str, Any]]:
     """Current patrol tasks for the caller's team (control cells are never listed)."""
-    out = service.team_tasks(ctx.uow, utcnow())
+    out = service.team_tasks(ctx.uow, ctx.uow.now())
     ctx.uow.commit()
     return out
 

@@ -19,7 +19,6 @@ from peel.analytics.models import HotspotForecast
 from peel.analytics.patrol.models import CONTROL, TREATED, PatrolCell, PatrolPlan, PatrolVisit
 from peel.analytics.patrol.tasking import assign_arms
 from peel.analytics.workspace.forecasting import cell_outlines
-from peel.core.clock import utcnow
 from peel.core.errors import Forbidden, InvalidInput, NotFound
 from peel.db.uow import UnitOfWork
 from peel.events.domain import DomainEvent
@@ -61,7 +60,7 @@ def create_plan(uow: UnitOfWork, forecast: HotspotForecast, req: PlanRequest) ->
     plan = PatrolPlan(
         forecast_id=forecast.id,
         team_id=team.id,
-        created_at=utcnow(),
+        created_at=uow.now(),
         created_by=uow.actor.user_id,
         eligible_cells=req.eligible,
         control_share=req.control_share,
@@ -166,7 +165,7 @@ def _record(
     check_team(uow, "patrol.log", plan)
     if not 1 <= minutes <= 720:
         raise InvalidInput("minutes in the cell must be between 1 and 720")
-    now = utcnow()
+    now = uow.now()
     when = visited_at or now
     if when.tzinfo is None or when > now:
         raise InvalidInput("the visit time must be a past time with a time zone")

@@ -18,7 +18,6 @@ from sqlalchemy import delete, func, insert, select
 from peel.analytics.events import OFFICER_INITIATED, REPORTED, EventSet, ImportResult, Rejection, make_events
 from peel.analytics.grid import choose_crs
 from peel.analytics.models import OWN_RECORDS, CrimeDataset, CrimeEvent, CrimeImport
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound
 from peel.db.uow import UnitOfWork
 from peel.incidents.categories import CATEGORIES
@@ -55,7 +54,7 @@ def new_dataset(uow: UnitOfWork, name: str, source: str, mapping: dict[str, Any]
     name = name.strip()
     if not name or len(name) > 120:
         raise InvalidInput("give the dataset a name of 1–120 characters")
-    now = utcnow()
+    now = uow.now()
     dataset = CrimeDataset(
         name=name,
         source=source,
@@ -151,7 +150,7 @@ def record_import(
             dataset_id=dataset.id,
             sha256=digest,
             label=label[:120],
-            imported_at=utcnow(),
+            imported_at=uow.now(),
             imported_by=uow.actor.user_id,
             accepted=outcome.accepted,
             withdrawn=outcome.withdrawn,
@@ -207,7 +206,7 @@ def _refresh(uow: UnitOfWork, dataset: CrimeDataset, new_reasons: dict[str, int]
     dataset.event_count = int(count)
     dataset.first_at = _aware(first)
     dataset.last_at = _aware(last)
-    dataset.imported_at = utcnow()
+    dataset.imported_at = uow.now()
     if count:
         lon_lat = s.execute(select(CrimeEvent.lon, CrimeEvent.lat).where(CrimeEvent.dataset_id == dataset.id))
         # Plain tuples: numpy probes each SQLAlchemy Row for array attributes, which took ~90 % of an import

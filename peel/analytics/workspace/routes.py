@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -63,7 +62,7 @@ def own_records(body: OwnRecordsIn, ctx: Annotated[Ctx, Depends(Authorize("analy
     """A dataset from Peel's own incidents (created, or refreshed if one of this name exists)."""
     dataset = datasets.own_records_dataset(ctx.uow, body.name)
     result, digest = datasets.own_records_result(ctx.uow)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    stamp = ctx.uow.now().strftime("%Y-%m-%d %H:%M")
     out = ImportOut.of(datasets.fold_import(ctx.uow, dataset, f"Peel records at {stamp} UTC", digest, result))
     ctx.uow.commit()
     return out

@@ -23,7 +23,6 @@ from peel.analytics.service import backtest_report, prepare
 from peel.analytics.service import select as select_events
 from peel.analytics.workspace.datasets import get_dataset, load_events
 from peel.analytics.workspace.forecasting import ForecastOutcome, ForecastRequest, cell_outlines
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput, NotFound
 from peel.db.uow import Actor, UnitOfWork
 from peel.jobs import JobCancelled, JobContext, JobFailed
@@ -49,7 +48,7 @@ def store_forecast(
 ) -> HotspotForecast:
     forecast = HotspotForecast(
         dataset_id=dataset.id,
-        created_at=utcnow(),
+        created_at=uow.now(),
         created_by=uow.actor.user_id,
         method=out.method,
         requested_method=req.method,
@@ -132,7 +131,7 @@ def create_backtest(uow: UnitOfWork, dataset: CrimeDataset, req: BacktestRequest
     names = list(dict.fromkeys([*BASELINES, *(BEST if m == "best" else m for m in req.methods), BEST]))
     run = BacktestRun(
         dataset_id=dataset.id,
-        created_at=utcnow(),
+        created_at=uow.now(),
         created_by=uow.actor.user_id,
         status="queued",
         parameters={"start": req.start.isoformat(), "end": req.end.isoformat(), "period": req.period,
@@ -189,7 +188,9 @@ def execute_backtest(platform: Platform, run_id: int, job: JobContext) -> None:
                 s.execute(update(BacktestRun).where(BacktestRun.id == run_id).values(progress=done))
             job.progress(done / total, f"{done} of {total} forecasts")
 
-        result, html = backtest_report(prepared, params["methods"], periods, title, sources, on_step=step)
+        result, html = backtest_report(
+            prepared, params["methods"], periods, title, sources, on_step=step, generated=platform.clock()
+        )
         summary: dict[str, Any] = {"methods": {}, "versus": {}, "coverage": 0.05, "study_cells": prepared.area.n_cells}
         for name, interval in result.summary("pai", 0.05).items():
             hit = result.summary("hit_rate", 0.05)[name]
@@ -224,7 +225,7 @@ def _finish(
         run = uow.session.get(BacktestRun, run_id)
         if run is None:
             return
-        run.status, run.finished_at, run.error = status, utcnow(), error
+        run.status, run.finished_at, run.error = status, uow.now(), error
         if summary is not None:
             run.summary = summary
         if html is not None:

@@ -38,7 +38,6 @@ from peel.contact.open311 import (
 )
 from peel.contact.open311.format import Document
 from peel.contact.sanitise import coarsen_location
-from peel.core.clock import utcnow
 from peel.core.errors import InvalidInput
 from peel.db.uow import Actor
 from peel.incidents.models import Incident
@@ -153,7 +152,7 @@ def _store(platform: Any, valid: Any, ip: str, rid: str) -> Contact:
             "\n".join(lines)[:4000],
             valid.service.category,
             location,
-            utcnow(),
+            platform.clock(),
             phone=phone,
             caller_name=name,
             service_code=valid.service.service_code,
@@ -185,7 +184,7 @@ def _public_request(contact: Contact, incident: Incident) -> ServiceRequest:
 @router.get("/requests.{fmt}", responses={200: DOC, 400: DOC})
 def list_requests(request: Request, platform: PlatformDep, fmt: Fmt) -> Response:
     try:
-        query = parse_request_query(dict(request.query_params), utcnow())
+        query = parse_request_query(dict(request.query_params), platform.clock())
     except Open311Error as exc:
         return failure(exc, fmt)
     stmt = (
