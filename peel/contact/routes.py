@@ -22,7 +22,7 @@ from peel.contact.schemas import (
     ThriveOut,
     UpdateIn,
 )
-from peel.incidents.routes import incident_out
+from peel.incidents.presenters import incident_out
 from peel.incidents.schemas import IncidentOut
 from peel.incidents.service import load_incident
 from peel.web.deps import Authorize, Ctx, PlatformDep

@@ -12,7 +12,7 @@ from peel.core.capability import contributions
 from peel.core.errors import InvalidInput
 from peel.incidents import schemas, service
 from peel.incidents.categories import CATEGORIES
-from peel.incidents.routes import incident_out
+from peel.incidents.presenters import incident_out
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(include_in_schema=False)

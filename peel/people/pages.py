@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from peel.core.errors import InvalidInput
 from peel.people import service
-from peel.people.routes import person_out
+from peel.people.presenters import person_out
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(include_in_schema=False)
