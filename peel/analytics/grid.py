@@ -120,7 +120,8 @@ class SquareGrid:
 def pool(fine: FloatArray, factor: int) -> FloatArray:
     """Sum ``factor`` × ``factor`` blocks: fine-grid values back to the coarse grid."""
     ny, nx = fine.shape[0] // factor, fine.shape[1] // factor
-    return fine.reshape(ny, factor, nx, factor).sum(axis=(1, 3))
+    pooled: FloatArray = fine.reshape(ny, factor, nx, factor).sum(axis=(1, 3))
+    return pooled
 
 
 @dataclass(frozen=True)

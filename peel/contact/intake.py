@@ -73,7 +73,7 @@ def _confirmed_caller(uow: UnitOfWork, ref: str | None) -> Person | None:
     return person
 
 
-def record_contact(
+def record_contact(  # noqa: PLR0913 - one entry point for every channel; the options are keyword-only
     uow: UnitOfWork,
     channel: str,
     text: str,

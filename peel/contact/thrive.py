@@ -183,14 +183,7 @@ def _said(name: str, d: Dimension) -> str:
 def _rules(a: Assessment, in_progress: bool) -> dict[str, list[str]]:
     """Every rule that fires, by grade."""
     fired: dict[str, list[str]] = {g: [] for g in GRADES}
-    serious = [(n, d) for n, d in (("threat", a.threat), ("harm", a.harm)) if d.score == HIGH]
-    for name, d in serious:
-        if in_progress:
-            fired["G1"].append(f"{_said(name, d)} and the incident is in progress")
-    if a.risk.score == HIGH and serious:
-        fired["G1"].append(
-            f"{_said('risk', a.risk)} with {' and '.join(n for n, _ in serious)} high: harm is likely now"
-        )
+    _emergency_rules(a, in_progress, fired)
     for name in ("threat", "harm", "risk", "vulnerability"):
         d = getattr(a, name)
         if d.score == HIGH:
@@ -201,6 +194,27 @@ def _rules(a: Assessment, in_progress: bool) -> dict[str, list[str]]:
         d = getattr(a, name)
         if d.score == MEDIUM and in_progress:
             fired["G2"].append(f"{_said(name, d)} and the incident is in progress")
+    _follow_up_rules(a, fired)
+    fired["G5"].append(
+        "no threat, harm, risk or vulnerability above low and nothing to investigate: advice or referral"
+    )
+    return fired
+
+
+def _emergency_rules(a: Assessment, in_progress: bool, fired: dict[str, list[str]]) -> None:
+    """G1: serious threat or harm happening now, or likely now."""
+    serious = [(n, d) for n, d in (("threat", a.threat), ("harm", a.harm)) if d.score == HIGH]
+    for name, d in serious:
+        if in_progress:
+            fired["G1"].append(f"{_said(name, d)} and the incident is in progress")
+    if a.risk.score == HIGH and serious:
+        fired["G1"].append(
+            f"{_said('risk', a.risk)} with {' and '.join(n for n, _ in serious)} high: harm is likely now"
+        )
+
+
+def _follow_up_rules(a: Assessment, fired: dict[str, list[str]]) -> None:
+    """G3/G4: what investigation and engagement need (attendance, a call back, by telephone or online)."""
     if a.investigation.score >= MEDIUM:
         fired["G3"].append(f"{_said('investigation', a.investigation)}: an opportunity that needs attendance")
     elif a.investigation.score == LOW:
@@ -209,10 +223,6 @@ def _rules(a: Assessment, in_progress: bool) -> dict[str, list[str]]:
         fired["G3"].append(f"{_said('engagement', a.engagement)}: the person needs to be seen")
     elif a.engagement.score == MEDIUM:
         fired["G4"].append(f"{_said('engagement', a.engagement)}: needs a call back")
-    fired["G5"].append(
-        "no threat, harm, risk or vulnerability above low and nothing to investigate: advice or referral"
-    )
-    return fired
 
 
 def propose_grade(

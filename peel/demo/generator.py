@@ -228,4 +228,5 @@ def _incidents(
 
 def _norm(values: Iterable[float]) -> np.ndarray:
     arr = np.fromiter(values, dtype=float)
-    return arr / arr.sum()
+    shares: np.ndarray = arr / arr.sum()
+    return shares

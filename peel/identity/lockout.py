@@ -39,7 +39,8 @@ def wait_after(failures: int, rules: BackoffRules) -> timedelta | None:
     if failures < rules.threshold:
         return None
     doublings = min(failures - rules.threshold, 32)  # bounded so the multiplication cannot overflow
-    return min(rules.first_wait * (2**doublings), rules.max_wait)
+    wait: timedelta = rules.first_wait * (2**doublings)
+    return min(wait, rules.max_wait)
 
 
 def after_failure(record: SourceRecord, now: datetime, rules: BackoffRules) -> SourceRecord:

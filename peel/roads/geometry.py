@@ -72,7 +72,8 @@ def _local_metres(lonlat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 def _as_geometries(lines: Sequence[np.ndarray]) -> np.ndarray:
     counts = [len(line) for line in lines]
-    return shapely.linestrings(np.concatenate(lines), indices=np.repeat(np.arange(len(lines)), counts))
+    shapes: np.ndarray = shapely.linestrings(np.concatenate(lines), indices=np.repeat(np.arange(len(lines)), counts))
+    return shapes
 
 
 def merged_polylines(

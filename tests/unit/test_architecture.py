@@ -50,7 +50,7 @@ def test_every_route_module_is_declared_by_its_capabilitys_manifest() -> None:
         for path in PEEL.rglob("*.py")
         if "router = APIRouter(" in path.read_text() and _module(path) != "peel.web.app"
     }
-    assert with_router == declared, f"undeclared: {with_router - declared}; declared but absent: {declared - with_router}"
+    assert with_router == declared, f"undeclared: {with_router - declared}; absent: {declared - with_router}"
 
 
 def test_every_installed_capability_lives_in_its_own_folder() -> None:

@@ -117,7 +117,7 @@ def _fairness(areas: AreaTables, last_scores: FloatArray, last_actual: FloatArra
     )
 
 
-def render_report(
+def render_report(  # noqa: PLR0913 - the report's parts; all but the first six are keyword defaults
     result: BacktestResult,
     card: ModelCard,
     best: str,
