@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -20,10 +22,13 @@ from fastapi.responses import StreamingResponse
 from peel.events.domain import Delivered
 from peel.events.relay import Replay, replay
 from peel.identity.access import may_see_event
+from peel.identity.service import Principal, still_signed_in
 from peel.web.deps import Authorize, Ctx, PlatformDep
 
 router = APIRouter(tags=["events"])
 KEEPALIVE_SECONDS = 15.0
+RECHECK_SECONDS = 5.0  # an open stream asks again this often whether its session still stands
+LAST_EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 
 def sse(event: Delivered) -> str:
@@ -66,7 +71,7 @@ def stream(
         # The request's own transaction ends before the outbox is read in one of its own (SQLite has one writer),
         # and the replay's audit entry commits before a single replayed event is sent.
         ctx.uow.commit()
-        if last.isdigit():
+        if LAST_EVENT_ID.fullmatch(last):
             missed, replayed = _replay(ctx, platform, int(last))
             seen.extend(e.event_id for e in missed.events)
             restart = missed.position if missed.reset else None
@@ -75,6 +80,10 @@ def stream(
         platform.bus.subscribers.close(queue)
         raise
 
+    def recheck(viewer: Principal) -> Principal | None:
+        with platform.read_sessions() as session, session.begin():
+            return still_signed_in(session, viewer, platform.clock(), platform.login_policy)
+
     async def body() -> AsyncIterator[str]:
         try:
             yield ": connected\n\n"
@@ -82,21 +91,41 @@ def stream(
                 yield reset(restart)
             for event in replayed:
                 yield sse(event)
-            while True:
-                try:
-                    event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    if await request.is_disconnected():
-                        return
-                    yield ": keep-alive\n\n"
-                    continue
-                if event.event_id in seen:
-                    continue
-                seen.append(event.event_id)
-                if may_see_event(principal, event):
-                    yield sse(event)
+            async for chunk in _live(request, queue, seen, principal, recheck):
+                yield chunk
         finally:
             platform.bus.subscribers.close(queue)
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
+async def _live(
+    request: Request,
+    queue: asyncio.Queue[Delivered],
+    seen: deque[str],
+    viewer: Principal,
+    recheck: Callable[[Principal], Principal | None],
+) -> AsyncIterator[str]:
+    """Live events as they come, for as long as the viewer's session stands (asked again every few seconds)."""
+    checked = time.monotonic()
+    while True:
+        event: Delivered | None
+        try:
+            event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+        except TimeoutError:
+            event = None
+        if event is None or time.monotonic() - checked >= RECHECK_SECONDS:
+            now_as = await asyncio.to_thread(recheck, viewer)
+            if now_as is None:  # signed out, deactivated or expired: the stream ends with the session
+                yield "event: signed-out\ndata: {}\n\n"
+                return
+            viewer, checked = now_as, time.monotonic()
+        if event is None:
+            if await request.is_disconnected():
+                return
+            yield ": keep-alive\n\n"
+        elif event.event_id not in seen:
+            seen.append(event.event_id)
+            if may_see_event(viewer, event):
+                yield sse(event)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from peel.core.errors import Conflict, InvalidInput, NotAuthenticated
 from peel.db.uow import UnitOfWork
@@ -203,6 +204,25 @@ def authenticate(uow: UnitOfWork, token: str, kind: str, rules: LoginPolicy) -> 
         # Touch the session at most every 30 s: it keeps it alive without a write on every request. A read
         # request writes it with its audit entries at the end, so it never holds the writer lock meanwhile.
         uow.later(update(StaffSession).where(StaffSession.id == record.id).values(last_seen_at=now))
+    return _principal(user, record)
+
+
+def still_signed_in(session: Session, principal: Principal, now: datetime, rules: LoginPolicy) -> Principal | None:
+    """The principal as it stands now, or None once its session has ended (revoked, expired, idle, deactivated).
+
+    For long-lived answers (the live event stream) that were authorised once: they ask again as they run, so
+    deactivating a user, signing out or a change of role takes effect on an open stream too.
+    """
+    row = session.execute(
+        select(StaffSession, User)
+        .join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.id == principal.session_id)
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    if record.revoked or not user.active or record.expires_at <= now or now - record.last_seen_at > rules.idle:
+        return None
     return _principal(user, record)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from peel.db.uow import UnitOfWork
+from peel.identity.access import where_visible
 from peel.incidents import schemas, service
 from peel.incidents.models import Incident
 from peel.people.presenters import location_out
@@ -41,4 +42,6 @@ def incident_out(uow: UnitOfWork, incident: Incident, teams: dict[int, str] | No
 def _ref_of(uow: UnitOfWork, incident_id: int | None) -> str | None:
     if incident_id is None:
         return None
-    return uow.session.execute(select(Incident.ref).where(Incident.id == incident_id)).scalar_one_or_none()
+    # The incident merged into may be restricted: its ref is shown only to those who may read it.
+    seen = where_visible(uow, "incident.read", "incident", Incident)
+    return uow.session.execute(select(Incident.ref).where(Incident.id == incident_id, seen)).scalar_one_or_none()

@@ -138,3 +138,19 @@ def test_every_role_sees_the_live_stream_filtered_by_relation(app: FastAPI, clie
         shown = replay(app, member, kind)
         for word in (world.incident, world.case, restricted.CASE_TITLE):
             assert word not in shown, f"{role} was replayed {word}"
+
+
+def test_it_does_not_name_the_restricted_incident_another_was_merged_into(app: FastAPI, client: TestClient) -> None:
+    world = restricted.build(app, client)
+    merged = client.post(
+        f"/api/v1/incidents/{world.open_incident}/merge", headers=world.owner.headers, json={"into": world.incident}
+    )
+    assert merged.status_code == 200, merged.text
+    dispatcher = staff(app, client, "dispatcher", name="dispatcher2")
+    one = client.get(f"/api/v1/incidents/{world.open_incident}", headers=dispatcher.headers)
+    assert one.status_code == 200 and one.json()["merged_into"] is None
+    listed = client.get("/api/v1/incidents", headers=dispatcher.headers)
+    page = client.get(f"/incidents/{world.open_incident}", headers=dispatcher.headers)
+    assert world.incident not in listed.text and world.incident not in page.text
+    owner_view = client.get(f"/api/v1/incidents/{world.open_incident}", headers=world.owner.headers).json()
+    assert owner_view["merged_into"] == world.incident

@@ -22,6 +22,8 @@
   ["IncidentCreated", "IncidentUpdated", "UnitStatusChanged", "CaseOpened", "CaseShared"].forEach((n) => source.addEventListener(n, add));
   // The server could not tell exactly what was missed while away (pruned, or too much): start again from now.
   source.addEventListener("reset", () => { source.close(); window.location.reload(); });
+  // The session ended (signed out elsewhere, deactivated, expired): stop listening and sign in again.
+  source.addEventListener("signed-out", () => { source.close(); window.location.assign("/login"); });
   source.onopen = () => { state.textContent = "connected"; state.dataset.state = "connected"; };
   source.onerror = () => { state.textContent = "reconnecting…"; state.dataset.state = "reconnecting"; };
 })();
