@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         "is told to reload.",
     )
     cookie_secure: bool = Field(False, description="Served over HTTPS: mark every cookie Secure and send HSTS.")
+    trusted_proxies: str = Field(
+        "",
+        max_length=500,
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (empty: none). "
+        "Behind a TLS proxy, set it so sign-in back-off and the audit see each client's own address.",
+    )
     assets_dir: Path = Field(
         Path("node_modules"),
         description="Folder holding front-end libraries installed from the npm registry.",

@@ -70,7 +70,10 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level="info",
-        proxy_headers=False,
+        # A client's address decides its sign-in back-off and is audited: believe forwarded headers only from
+        # proxies named in PEEL_TRUSTED_PROXIES, never from anyone who sends one.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
 
 

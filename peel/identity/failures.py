@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from peel.identity.lockout import SourceRecord
@@ -54,6 +54,15 @@ class SqlFailureStore:
         if source is not None:
             query = query.where(LoginFailure.source == source)
         self.session.execute(query)
+
+    def recent_total(self, user_id: int, since: datetime) -> int:
+        """Failures to one account from every address whose last failure is after ``since`` (older ones decay)."""
+        total = self.session.execute(
+            select(func.coalesce(func.sum(LoginFailure.failures), 0)).where(
+                LoginFailure.user_id == user_id, LoginFailure.last_failure_at > since
+            )
+        ).scalar_one()
+        return int(total)
 
     def blocked_users(self, now: datetime) -> set[int]:
         """Users with at least one address currently waiting (for the administrators' list)."""

@@ -37,6 +37,9 @@ class Principal:
     must_change_password: bool = False
 
 
+ACCOUNT_WINDOW = timedelta(hours=24)  # failures older than this no longer count towards the account-wide lock
+
+
 @dataclass(frozen=True)
 class LoginPolicy:
     threshold: int = 5
@@ -119,7 +122,10 @@ def login(
         _refuse(uow, name, "unknown user" if user is None else "account deactivated", rules)
     failures = SqlFailureStore(uow.session)
     record = failures.get(user.id, source[:64])
-    if lockout.is_blocked(record, now) or (user.locked_until is not None and user.locked_until > now):
+    # The account-wide lock holds back only addresses that have failed for this account: the real user, signing
+    # in from an address with no failures, is not locked out by a stranger's attempts from elsewhere.
+    account_locked = user.locked_until is not None and user.locked_until > now and record.failures > 0
+    if lockout.is_blocked(record, now) or account_locked:
         _refuse(uow, name, "blocked: too many failures", rules)
     if not matches:
         _count_failure(uow, user, failures, source[:64], record, now, rules)
@@ -147,7 +153,8 @@ def _count_failure(
     rules: LoginPolicy,
 ) -> None:
     failures.put(user.id, source, lockout.after_failure(record, now, rules.backoff))
-    user.failed_logins += 1
+    # Counted over the addresses' recent failures only, so failures spread over months never add up to a lock.
+    user.failed_logins = failures.recent_total(user.id, now - ACCOUNT_WINDOW)
     if lockout.account_should_lock(user.failed_logins, rules.backoff):
         # A spread-out attack: lock for a while everywhere, and flag it for an administrator to look at.
         user.locked_until = now + rules.lockout
