@@ -70,6 +70,10 @@ def test_a_crime_type_holding_markup_shows_as_text_in_the_map_tooltip(
     page.get_by_label(re.compile(r"^File")).set_input_files(str(csv_path))
     with page.expect_navigation():
         page.get_by_role("button", name="Import").click()
+    # The import runs as a job: its page shows progress, then links to the dataset.
+    expect(page.locator("#job-status")).to_have_text("succeeded", timeout=60_000)
+    with page.expect_navigation():
+        page.locator("#job-result-link").click()
     expect(page.locator("#event-count")).to_have_text("20")
     expect(page.locator("#by-type tbody td").first).to_have_text(PAYLOAD)
 

@@ -15,6 +15,7 @@ from peel.accounts import service as admin
 from peel.db.uow import Actor
 from peel.events import routes
 from peel.events.domain import Delivered
+from tests.support import aio
 from tests.support.staff import platform_of, staff
 
 
@@ -96,27 +97,27 @@ def _as_admin(app: FastAPI, change: Callable[..., object], *args: str) -> Callab
 
 def test_a_user_still_signed_in_keeps_receiving_events(app: FastAPI, client: TestClient) -> None:
     dispatcher = staff(app, client, "dispatcher")
-    status, text = asyncio.run(_stream(app, dispatcher.headers, lambda: None))
+    status, text = aio.run(_stream(app, dispatcher.headers, lambda: None))
     assert status == 200 and "INC-20261201-9999" in text
 
 
 def test_deactivating_a_user_ends_their_open_stream(app: FastAPI, client: TestClient) -> None:
     dispatcher = staff(app, client, "dispatcher")
-    status, text = asyncio.run(_stream(app, dispatcher.headers, _as_admin(app, admin.deactivate, "dispatcher")))
+    status, text = aio.run(_stream(app, dispatcher.headers, _as_admin(app, admin.deactivate, "dispatcher")))
     assert status == 200 and "INC-20261201-9999" not in text and "event: signed-out" in text
 
 
 def test_signing_out_ends_the_open_stream(app: FastAPI, client: TestClient) -> None:
     dispatcher = staff(app, client, "dispatcher")
     sign_out = lambda: client.post("/api/v1/auth/logout", headers=dispatcher.headers)  # noqa: E731
-    status, text = asyncio.run(_stream(app, dispatcher.headers, sign_out))
+    status, text = aio.run(_stream(app, dispatcher.headers, sign_out))
     assert status == 200 and "INC-20261201-9999" not in text and "event: signed-out" in text
 
 
 def test_a_new_role_decides_what_the_open_stream_shows(app: FastAPI, client: TestClient) -> None:
     dispatcher = staff(app, client, "dispatcher")
     demote = _as_admin(app, admin.edit_user, "dispatcher", "Demoted", "prosecutor", "")
-    status, text = asyncio.run(_stream(app, dispatcher.headers, demote))
+    status, text = aio.run(_stream(app, dispatcher.headers, demote))
     assert status == 200 and "INC-20261201-9999" not in text  # a prosecutor sees only what is shared
 
 
@@ -124,5 +125,5 @@ def test_a_new_role_decides_what_the_open_stream_shows(app: FastAPI, client: Tes
 def test_an_odd_last_event_id_is_ignored_not_an_error(app: FastAPI, client: TestClient, last: str) -> None:
     dispatcher = staff(app, client, "dispatcher")
     headers = {**dispatcher.headers, "Last-Event-ID": last}
-    status, _text = asyncio.run(_stream(app, headers, lambda: None))
+    status, _text = aio.run(_stream(app, headers, lambda: None))
     assert status == 200

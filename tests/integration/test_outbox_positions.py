@@ -4,7 +4,6 @@ retention period, and a client whose position was pruned is told to reload inste
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from peel.events.bus import InProcessBus
 from peel.events.domain import Delivered
 from peel.events.models import OutboxEvent
 from peel.events.relay import OutboxRelay, prune, replay, replay_after
+from tests.support import aio
 from tests.support.staff import platform_of
 
 
@@ -47,7 +47,7 @@ def _relay(sessions: sessionmaker[Session]) -> tuple[OutboxRelay, list[Delivered
         while not queue.empty():
             seen.append(queue.get_nowait())
 
-    relay.run_once = lambda: asyncio.run(run())  # type: ignore[attr-defined]
+    relay.run_once = lambda: aio.run(run())  # type: ignore[attr-defined]
     return relay, seen
 
 

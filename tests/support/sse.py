@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from peel.events.domain import Delivered
+from tests.support import aio
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,4 @@ async def _read(app: FastAPI, headers: dict[str, str], mark: Delivered) -> Strea
 
 def read_stream(app: FastAPI, headers: dict[str, str], mark: Delivered) -> Streamed:
     """What the stream sends this caller before the marker (call outside any running event loop)."""
-    return asyncio.run(_read(app, headers, mark))
+    return aio.run(_read(app, headers, mark))
