@@ -83,3 +83,15 @@ def pieces(detail: str, refs: Iterable[str], limit: int = MAX_DETAIL) -> list[st
     if len(groups) == 1:
         return [f"{lead}; refs={','.join(groups[0])}"]
     return [f"{lead}; part {i}/{len(groups)}; refs={','.join(g)}" for i, g in enumerate(groups, 1)]
+
+
+def prefix_of(ref: str) -> str:
+    """What every token naming ``ref`` starts with: the ref less its trailing number (``PER-20261201-``)."""
+    m = _NUMBERED.match(ref)
+    return m.group(1) if m else ref
+
+
+def names(detail: str, ref: str) -> bool:
+    """Does a list entry's detail (``…; refs=A,B..C``) name ``ref``?"""
+    _, sep, listed = detail.rpartition("refs=")
+    return bool(sep) and ref in expand(listed)

@@ -103,14 +103,20 @@ def recent(
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
-    request: Request, platform: PlatformDep, ctx: Annotated[Ctx, Depends(Authorize("audit.verify"))]
+    request: Request,
+    platform: PlatformDep,
+    ctx: Annotated[Ctx, Depends(Authorize("audit.verify"))],
+    record: Annotated[str, Query(max_length=64, pattern=r"^[A-Za-z0-9._-]*$")] = "",
 ) -> HTMLResponse:
     ctx.uow.commit()
     result = _verify(ctx, platform)
     recent_rows: list[AuditEvent] = []
-    if policy.may_attempt(ctx.principal.role, "audit.read"):  # an admin may verify but not read entries
-        recent_rows = service.recent_entries(ctx.uow, service.EntryFilter(limit=50))
+    can_read = policy.may_attempt(ctx.principal.role, "audit.read")  # an admin may verify but not read entries
+    if can_read:
+        asked = service.EntryFilter(object_id=record.strip() or None, limit=200 if record else 50)
+        recent_rows = service.recent_entries(ctx.uow, asked)
         ctx.uow.commit()
+    context = {"principal": ctx.principal, "result": result, "recent": recent_rows}
     return platform.templates.TemplateResponse(
-        request, "audit.html", {"principal": ctx.principal, "result": result, "recent": recent_rows}
+        request, "audit.html", {**context, "can_read": can_read, "record": record.strip()}
     )

@@ -7,10 +7,12 @@ entry would otherwise be part of what it checks); reading entries goes through t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from peel.audit import refs
 from peel.audit.models import AuditEvent
 from peel.audit.store import Verification, chain_head, verify_store
 from peel.audit.witness import AuditWitness
@@ -47,14 +49,29 @@ def verify(
 
 
 def recent_entries(uow: UnitOfWork, where: EntryFilter) -> list[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(where.limit)
+    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
     if where.object_type:
         stmt = stmt.where(AuditEvent.object_type == where.object_type)
-    if where.object_id:
-        stmt = stmt.where(AuditEvent.object_id == where.object_id)
     if where.username:
         stmt = stmt.where(AuditEvent.username == where.username.lower())
-    rows = list(uow.session.execute(stmt).scalars())
+    if not where.object_id:
+        rows = list(uow.session.execute(stmt.limit(where.limit)).scalars())
+    else:
+        rows = _naming(uow, stmt, where.object_id, where.limit)
     asked = f"type={where.object_type} id={where.object_id} user={where.username}"
     uow.audit_list("audit.read", "audit", [r.seq for r in rows], detail=asked)
     return rows
+
+
+def _naming(uow: UnitOfWork, stmt: Select[Any], ref: str, limit: int) -> list[AuditEvent]:
+    """Entries about one record: those naming it as their object, and list or search reads that returned it
+    (their refs are folded into ranges, so candidates are found by prefix and then expanded)."""
+    about = AuditEvent.object_id == ref
+    in_a_list = and_(AuditEvent.object_id == "*", AuditEvent.detail.contains(refs.prefix_of(ref), autoescape=True))
+    out: list[AuditEvent] = []
+    for row in uow.session.execute(stmt.where(or_(about, in_a_list))).scalars():
+        if row.object_id == ref or refs.names(row.detail, ref):
+            out.append(row)
+            if len(out) >= limit:
+                break
+    return out

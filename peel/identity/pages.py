@@ -61,7 +61,7 @@ def login_submit(
                     uow, username, password, "cookie", platform.login_policy, platform.passwords, client_ip(request)
                 )
         except NotAuthenticated as exc:
-            error, status = exc.detail.capitalize() + ".", exc.status
+            error, status = exc.detail[:1].upper() + exc.detail[1:] + ".", exc.status
         except PeelError as exc:
             error, status = exc.detail, exc.status
         else:

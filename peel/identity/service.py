@@ -62,8 +62,8 @@ class LoginPolicy:
     def refusal(self) -> str:
         minutes = int(self.lockout.total_seconds() // 60)
         return (
-            "wrong username or password, or too many failed attempts; "
-            f"wait {minutes} minutes and try again, or ask your administrator"
+            f"wrong username or password. After {self.backoff.threshold} failed tries from one device, sign-in "
+            f"pauses for {minutes} minutes; your administrator can unlock it"
         )
 
 

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one de
 
 WRONG = "not-the-password-at-all"
 REFUSAL = (
-    "Wrong username or password, or too many failed attempts; wait 15 minutes and try again, or ask your administrator."
+    "Wrong username or password. After 5 failed tries from one device, sign-in pauses for 15 minutes; your "
+    "administrator can unlock it."
 )
 
 

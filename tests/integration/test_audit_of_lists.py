@@ -66,3 +66,28 @@ def test_the_audit_trusts_the_server_request_id_not_the_clients(app: FastAPI, cl
     (entry,) = entries(app, "incident.list")
     assert entry.request_id == server_id
     assert entry.client_request_id == chosen
+
+
+def test_an_auditor_asking_about_one_record_finds_every_list_that_showed_it(app: FastAPI, client: TestClient) -> None:
+    open_many(app, 40)
+    supervisor = staff(app, client, "supervisor")
+    listed = client.get("/api/v1/incidents", params={"limit": 500}, headers=supervisor.headers).json()
+    wanted = sorted(i["ref"] for i in listed)[17]  # inside a folded range, not at its ends
+    assert client.get(f"/api/v1/incidents/{wanted}", headers=supervisor.headers).status_code == 200
+    auditor = staff(app, client, "auditor")
+    found = client.get("/api/v1/audit/events", params={"object_id": wanted}, headers=auditor.headers).json()
+    assert {e["action"] for e in found} >= {"incident.list", "incident.read"}
+    assert all(e["object_id"] == wanted or wanted in expand(e["detail"].rsplit("refs=", 1)[1]) for e in found)
+    other = client.get("/api/v1/audit/events", params={"object_id": "INC-19990101-0001"}, headers=auditor.headers)
+    assert other.json() == []
+
+
+def test_the_audit_page_filters_by_record(app: FastAPI, client: TestClient) -> None:
+    open_many(app, 12)
+    supervisor = staff(app, client, "supervisor")
+    listed = client.get("/api/v1/incidents", headers=supervisor.headers).json()
+    wanted = sorted(i["ref"] for i in listed)[5]
+    auditor = staff(app, client, "auditor")
+    page = client.get("/audit", params={"record": wanted}, headers=auditor.headers)
+    assert page.status_code == 200 and f"Every entry about {wanted}" in page.text and "incident.list" in page.text
+    assert client.get("/audit", params={"record": "<script>"}, headers=auditor.headers).status_code == 422

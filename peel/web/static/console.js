@@ -113,7 +113,7 @@
     ev.preventDefault();
     try {
       const rec = await api("POST", `/api/v1/incidents/${incident}/thrive`, { ...assessment(), grade: $("grade").value, override_reason: $("override-reason").value });
-      $("decide-result").textContent = `Recorded ${rec.chosen_grade} (version ${rec.version})` + (rec.deadline ? `, attend by ${new Date(rec.deadline).toLocaleTimeString("en-GB", { timeZone: zone })}` : "");
+      $("decide-result").textContent = `Recorded ${rec.chosen_grade} (version ${rec.version})` + (rec.deadline ? `, attend by ${new Date(rec.deadline).toLocaleString("en-GB", { timeZone: zone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}` : "");
       $("resolve").hidden = !["G4", "G5"].includes(rec.chosen_grade);
       if (!$("resolve").hidden) $("resolve-note").focus();
     } catch (e) { $("after-error").textContent = e.message; }
