@@ -70,17 +70,26 @@ class FileWitness:
         return fd
 
     def read(self) -> Witnessed:
+        """What the files hold; a file that cannot be read at all is reported as unreadable, never a crash."""
         checkpoints: list[chain.Checkpoint] = []
         unreadable: list[str] = []
-        if self.path.exists():
-            for number, line in enumerate(self.path.read_text(errors="replace").splitlines(), 1):
-                try:
-                    checkpoints.append(_parse_checkpoint(line))
-                except (ValueError, KeyError, TypeError):
-                    unreadable.append(f"{self.path} line {number}")
+        try:
+            text = self.path.read_text(errors="replace") if self.path.exists() else ""
+        except OSError as exc:
+            text = ""
+            unreadable.append(f"{self.path} ({exc.strerror or type(exc).__name__})")
+        for number, line in enumerate(text.splitlines(), 1):
+            try:
+                checkpoints.append(_parse_checkpoint(line))
+            except (ValueError, KeyError, TypeError):
+                unreadable.append(f"{self.path} line {number}")
         head = None
-        if self.head_path.exists():
-            raw = self.head_path.read_bytes()
+        try:
+            raw = self.head_path.read_bytes() if self.head_path.exists() else b""
+        except OSError as exc:
+            raw = b""
+            unreadable.append(f"{self.head_path} ({exc.strerror or type(exc).__name__})")
+        if raw:
             head = _parse_head(raw)
             if head is None and raw.strip():
                 unreadable.append(str(self.head_path))

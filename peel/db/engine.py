@@ -10,7 +10,6 @@ committed since its snapshot). A writer that waits longer than ``busy_seconds`` 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from peel.core.errors import DatabaseBusy
+from peel.db.fairlock import FairLock
 
 _HOLDS_WRITER = "peel_holds_writer_lock"
 _QUERY_ONLY = "peel_query_only"
@@ -88,7 +88,7 @@ def _sqlite_engine(url: str, synchronous: str, busy_seconds: float) -> Engine:
     # SQLite admits one writer at a time, and its busy handler makes waiting writers sleep in steps of up to
     # 100 ms, which stretches the latency tail under load. Writers of this process queue on a lock instead, and
     # wake as soon as it is free; the busy timeout still arbitrates between processes. Reads take no lock.
-    writer = threading.Lock()
+    writer = FairLock()  # first come, first served: a job's chunks cannot starve a call handler's write
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -62,3 +62,10 @@ def test_it_reports_a_damaged_line_and_keeps_reading(tmp_path: Path) -> None:
 def test_a_missing_witness_holds_nothing(tmp_path: Path) -> None:
     held = FileWitness(tmp_path / "absent.jsonl").read()
     assert list(held.checkpoints) == [] and held.head is None and not held.unreadable
+
+
+def test_a_witness_file_that_cannot_be_read_is_reported_not_a_crash(tmp_path: Path) -> None:
+    witness = FileWitness(tmp_path / "w.jsonl")
+    witness.head_path.mkdir()  # an intruder swapped the head record for a folder
+    seen = witness.read()
+    assert seen.head is None and any(str(witness.head_path) in u for u in seen.unreadable)
