@@ -14,6 +14,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from peel.core.errors import InvalidInput
 
@@ -41,11 +42,35 @@ def password_problem(password: str, username: str = "", others: tuple[str, ...] 
         return f"the password contains a run of more than {LONGEST_SEQUENCE} letters or digits in order"
     if len(set(lowered)) < 5:
         return "the password uses too few different characters"
-    verdict = zxcvbn(password[:100], user_inputs=[u for u in (name, *others) if u])
+    words = [w for u in (name, *others) for w in re.split(r"[^a-z0-9]+", u.lower()) if len(w) >= 3]
+    own = [re.sub(r"[^a-z]", "", u.lower()) for u in (name, *others) if u]
+    if _common_at_heart(lowered, own):
+        return "the password is too easy to guess: a common password or a name, with digits or symbols around it"
+    verdict = zxcvbn(password[:100], user_inputs=[*words, *(u for u in (name, *others) if u)])
     if verdict["score"] < MIN_SCORE:
         warning = verdict["feedback"]["warning"] or "it is too easy to guess"
         return f"the password is too easy to guess: {warning.rstrip('.')}. Try a few uncommon words together"
     return None
+
+
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s", "5": "s", "7": "t"})
+COMMON_RANK = 10_000  # the most common passwords in zxcvbn's list that no disguise makes acceptable
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_RANK])
+
+
+def _common_at_heart(lowered: str, own: list[str]) -> bool:
+    """``P@ssw0rd2024!!`` is ``password``; ``PC Jess Morgan 2026`` is the user's own name: both are refused."""
+    letters = re.sub(r"[^a-z]", "", lowered.translate(_LEET))
+    core = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered).translate(_LEET)
+    core_letters = re.sub(r"[^a-z]", "", core)
+    if core_letters in _common() or letters in _common():
+        return True
+    plain = re.sub(r"[^a-z]", "", lowered)
+    return any(len(name) >= 4 and name in (letters, plain, core_letters) for name in own)  # one's own name
 
 
 def check_strength(password: str, username: str = "", others: tuple[str, ...] = ()) -> None:

@@ -46,3 +46,11 @@ def test_a_refusal_is_a_422() -> None:
 def test_a_temporary_password_passes_the_policy() -> None:
     first, second = temporary_password(), temporary_password()
     assert first != second and password_problem(first) is None
+
+
+def test_it_refuses_a_common_password_in_disguise_and_the_users_own_name() -> None:
+    from peel.identity.passwords import password_problem
+
+    assert password_problem("P@ssw0rd2024!!", "jess") is not None
+    assert password_problem("PC Jess Morgan 2026", "officer1", ("PC Jess Morgan",)) is not None
+    assert password_problem("correct-horse-battery-staple", "jess", ("Jess Morgan",)) is None
