@@ -177,8 +177,11 @@ def _history(
             literal("caller"),
             Incident.location_id,
         )
+        # A restricted caller's calls stay out too: the number's history would otherwise tell that it has one.
+        callers = select(Person.id).where(where_visible(uow, "person.read", "person", Person))
+        caller_seen = or_(Contact.caller_person_id.is_(None), Contact.caller_person_id.in_(callers))
         called = called.join(Incident, Incident.id == Contact.incident_id).where(
-            or_(*who), Contact.received_at >= since, seen
+            or_(*who), Contact.received_at >= since, seen, caller_seen
         )
         rows += uow.session.execute(called.order_by(Contact.received_at.desc()).limit(500)).all()
     if person is not None:

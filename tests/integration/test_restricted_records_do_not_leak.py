@@ -154,3 +154,12 @@ def test_it_does_not_name_the_restricted_incident_another_was_merged_into(app: F
     assert world.incident not in listed.text and world.incident not in page.text
     owner_view = client.get(f"/api/v1/incidents/{world.open_incident}", headers=world.owner.headers).json()
     assert owner_view["merged_into"] == world.incident
+
+
+def test_a_restricted_callers_number_shows_no_call_history(app: FastAPI, client: TestClient) -> None:
+    world = restricted.build(app, client)
+    handler = staff(app, client, "call_handler", name="handler2")
+    seen = client.get("/api/v1/contacts/lookup", params={"phone": restricted.PHONE}, headers=handler.headers)
+    assert seen.status_code == 200 and seen.json()["matches"] == [] and seen.json()["history"] == []
+    owner = client.get("/api/v1/contacts/lookup", params={"phone": restricted.PHONE}, headers=world.owner.headers)
+    assert owner.status_code == 200 and owner.json()["history"] != []
