@@ -37,6 +37,10 @@ class Forbidden(PeelError):
     title = "Forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    """An administrator reset the password: a page request is sent to the account page to choose a new one."""
+
+
 class AuditUnavailable(PeelError):
     """The audit record could not be written, so the action it describes did not happen."""
 

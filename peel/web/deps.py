@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from peel.core.errors import Forbidden, InvalidInput, NotAuthenticated
+from peel.core.errors import Forbidden, InvalidInput, NotAuthenticated, PasswordChangeRequired
 from peel.db.uow import Actor, UnitOfWork
 from peel.identity import policy
 from peel.identity.service import Principal, authenticate
@@ -134,7 +134,7 @@ class Authorize:
             if principal.must_change_password and self.action != "account.self":
                 # An administrator reset the password: nothing but changing it until it is changed.
                 uow.record_outcome(self.action, "route", request.url.path, "denied", "password change required")
-                raise Forbidden("your password was reset: choose a new one at /account before doing anything else")
+                raise PasswordChangeRequired("your password was reset: choose a new one on your account page first")
             if not policy.may_attempt(principal.role, self.action):
                 uow.record_outcome(self.action, "route", request.url.path, "denied", "role not permitted")
                 raise Forbidden(f"your role ({principal.role}) may not do this ({self.action})")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from peel.core.errors import DatabaseBusy, NotAuthenticated, PeelError, RateLimited
+from peel.core.errors import DatabaseBusy, NotAuthenticated, PasswordChangeRequired, PeelError, RateLimited
 from peel.db.base import Base
 from peel.db.integrity import UNSTORABLE, explain
 from peel.platform import Platform
@@ -55,6 +55,8 @@ async def _domain(request: Request, exc: PeelError) -> Response:
     if wants_page(request):
         if isinstance(exc, NotAuthenticated):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if isinstance(exc, PasswordChangeRequired) and request.method == "GET":
+            return RedirectResponse("/account", status_code=303)  # the one page they may use until it is changed
         response = page(request, exc.status, exc.title, exc.detail[:1].upper() + exc.detail[1:])
     else:
         response = problem(exc.status, exc.title, exc.detail)

@@ -117,6 +117,8 @@ def test_a_reset_password_must_be_changed_before_anything_else(app: FastAPI, cli
     assert audited(app, "user.reset_password") == [("root", "jess", "allowed")]
     fresh = {"Authorization": f"Bearer {sign_in(client, 'jess', secret.group(1))}"}
     assert client.get("/api/v1/incidents", headers=fresh).status_code == 403
+    sent = client.get("/incidents", headers={**fresh, "Accept": "text/html"}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/account", "a page leads to where to change it"
     change = {"current_password": secret.group(1), "new_password": NEW_PASSWORD}
     assert client.post("/api/v1/auth/password", json=change, headers=fresh).status_code == 204
     assert client.get("/api/v1/incidents", headers=fresh).status_code == 200
