@@ -16,6 +16,7 @@ from peel.db.uow import Actor
 from peel.events import routes
 from peel.events.domain import Delivered
 from tests.support import aio
+from tests.support.sse import stream_scope
 from tests.support.staff import platform_of, staff
 
 
@@ -34,21 +35,7 @@ def _incident_event() -> Delivered:
 
 async def _stream(app: FastAPI, headers: dict[str, str], meanwhile: Callable[[], None]) -> tuple[int, str]:
     """Open the stream, run ``meanwhile``, deliver one force-wide incident event, and read what was sent."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": "/api/v1/events/stream",
-        "raw_path": b"/api/v1/events/stream",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-        "state": {},
-    }
+    scope = stream_scope(headers)
     gone, started, body = asyncio.Event(), asyncio.get_running_loop().create_future(), []
     asked = False
 

@@ -41,8 +41,9 @@ def marker(object_type: str, team_id: int | None, user_id: int) -> Delivered:
     )
 
 
-async def _read(app: FastAPI, headers: dict[str, str], mark: Delivered) -> Streamed:
-    scope: dict[str, Any] = {
+def stream_scope(headers: dict[str, str]) -> dict[str, Any]:
+    """The ASGI scope of ``GET /api/v1/events/stream`` with these headers, as a browser would send it."""
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -57,6 +58,10 @@ async def _read(app: FastAPI, headers: dict[str, str], mark: Delivered) -> Strea
         "server": ("testserver", 80),
         "state": {},
     }
+
+
+async def _read(app: FastAPI, headers: dict[str, str], mark: Delivered) -> Streamed:
+    scope = stream_scope(headers)
     disconnected = asyncio.Event()
     started: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     body: list[str] = []
